@@ -1,0 +1,20 @@
+//! Makes pyfn's own tests and examples find libpython, and tells dependants
+//! (through `links = "pyfn"`) where it is, for `pyfn-build`.
+
+fn main() {
+    let config = pyo3_build_config::get();
+    // Tests, examples and benches of this package load libpython at start-up;
+    // a pyenv or other non-system CPython is not on the loader path.
+    pyo3_build_config::add_libpython_rpath_link_args();
+    // Read by `pyfn_build::setup()` in a user's build script as
+    // `DEP_PYFN_LIB_DIR` / `DEP_PYFN_VERSION`.
+    if let Some(dir) = config.lib_dir() {
+        println!("cargo:lib_dir={dir}");
+    }
+    println!(
+        "cargo:version={}.{}",
+        config.version().major,
+        config.version().minor
+    );
+    println!("cargo:rerun-if-changed=build.rs");
+}

@@ -1,0 +1,184 @@
+//! Checking the rendered source with CPython: compiled, never run.
+
+use std::ffi::CString;
+
+use proc_macro2::{Punct, Spacing, Span, TokenStream, TokenTree};
+use pyo3::exceptions::PySyntaxError;
+use pyo3::types::code::PyCodeInput;
+use pyo3::types::{PyAnyMethods, PyCode, PyTypeMethods};
+use pyo3::{PyErr, Python};
+
+use crate::interp::with_python;
+use crate::source::{Layout, Located, Pos, PySource, StrLayout};
+
+/// Why CPython rejected a source.
+pub struct Rejection {
+    /// `SyntaxError`, `IndentationError`, `TabError`, `ValueError`…
+    kind: String,
+    /// CPython's message, verbatim.
+    message: String,
+    start: Option<Pos>,
+    /// Exclusive.
+    end: Option<Pos>,
+}
+
+/// Compiles `source` as the runtime will (`compile(source, file, "exec")`).
+///
+/// # Errors
+///
+/// The rejection as a compile error at the offending token, or at the call
+/// site when CPython cannot start.
+pub fn check(source: &PySource, fn_name: &syn::Ident) -> syn::Result<()> {
+    let Ok(text) = CString::new(source.text.as_str()) else {
+        return Err(syn::Error::new(
+            fn_name.span(),
+            "the Python source holds a NUL character, which CPython rejects",
+        ));
+    };
+    let outcome = with_python(|py| {
+        PyCode::compile(py, &text, c"<py_fn>", PyCodeInput::File)
+            .map(drop)
+            .map_err(|err| rejection(py, &err))
+    });
+    match outcome {
+        Some(Ok(())) => Ok(()),
+        Some(Err(rejection)) => Err(report(source, fn_name, &rejection)),
+        None => Err(syn::Error::new(
+            Span::call_site(),
+            "cannot start CPython inside the compiler to check this Python code",
+        )),
+    }
+}
+
+fn rejection(py: Python<'_>, err: &PyErr) -> Rejection {
+    let value = err.value(py);
+    let kind = err
+        .get_type(py)
+        .name()
+        .map(|name| name.to_string())
+        .unwrap_or_else(|_| "SyntaxError".to_owned());
+    if !err.is_instance_of::<PySyntaxError>(py) {
+        let message = value.str().map(|s| s.to_string()).unwrap_or_default();
+        return Rejection {
+            kind,
+            message,
+            start: None,
+            end: None,
+        };
+    }
+    let int = |name: &str| -> Option<usize> {
+        value
+            .getattr(name)
+            .ok()?
+            .extract::<Option<isize>>()
+            .ok()?
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let message = value
+        .getattr("msg")
+        .and_then(|msg| msg.extract::<String>())
+        .unwrap_or_else(|_| value.str().map(|s| s.to_string()).unwrap_or_default());
+    // `offset` and `end_offset` are 1-based columns.
+    let pos = |line: Option<usize>, offset: Option<usize>| {
+        line.filter(|&line| line > 0).map(|line| Pos {
+            line,
+            col: offset.unwrap_or(1).saturating_sub(1),
+        })
+    };
+    let start = pos(int("lineno"), int("offset"));
+    let end = pos(int("end_lineno"), int("end_offset")).filter(|end| Some(*end) > start);
+    Rejection {
+        kind,
+        message,
+        start,
+        end,
+    }
+}
+
+fn report(source: &PySource, fn_name: &syn::Ident, rejection: &Rejection) -> syn::Error {
+    let headline = format!("python: {}: {}", rejection.kind, rejection.message);
+    let Some(start) = rejection.start else {
+        return syn::Error::new(fn_name.span(), headline);
+    };
+    if start.line == source.header_line {
+        // The `def` line is made from the Rust signature.
+        return syn::Error::new(fn_name.span(), headline);
+    }
+    match &source.layout {
+        Layout::Tokens(tokens) => {
+            let first = token_at(tokens, start);
+            let last = rejection
+                .end
+                .map(|end| {
+                    token_at(
+                        tokens,
+                        Pos {
+                            line: end.line,
+                            col: end.col.saturating_sub(1),
+                        },
+                    )
+                })
+                .filter(|&last| last >= first)
+                .unwrap_or(first);
+            spanned(tokens[first].span, tokens[last].span, headline)
+        }
+        Layout::Str(layout) => syn::Error::new(
+            layout.span,
+            format!(
+                "{headline}\n{}",
+                excerpt(&source.text, layout, start, rejection.end)
+            ),
+        ),
+    }
+}
+
+/// The token holding `pos`, else the last one before it, else the first.
+fn token_at(tokens: &[Located], pos: Pos) -> usize {
+    tokens
+        .iter()
+        .position(|token| token.start <= pos && pos < token.end)
+        .or_else(|| tokens.iter().rposition(|token| token.start <= pos))
+        .unwrap_or(0)
+}
+
+/// An error underlining `first` to `last`: syn reports the span of the first
+/// and last tokens of what it is given.
+fn spanned(first: Span, last: Span, message: String) -> syn::Error {
+    let punct = |span| {
+        let mut punct = Punct::new('.', Spacing::Alone);
+        punct.set_span(span);
+        TokenTree::Punct(punct)
+    };
+    let tokens: TokenStream = [punct(first), punct(last)].into_iter().collect();
+    syn::Error::new_spanned(tokens, message)
+}
+
+/// Where in the string literal the error is, with the line and a caret.
+fn excerpt(text: &str, layout: &StrLayout, start: Pos, end: Option<Pos>) -> String {
+    let line_text = text
+        .lines()
+        .nth(start.line - 1)
+        .unwrap_or("")
+        .replace('\t', " ");
+    let index = start.line.saturating_sub(layout.first_line);
+    let column = if index == 0 {
+        start.col
+    } else {
+        start.col.saturating_sub(layout.indent_added)
+    };
+    let place = if layout.aligned {
+        format!("at line {}, column {}", layout.rs_line + index, column + 1)
+    } else {
+        format!("at line {} of the string, column {}", index + 1, column + 1)
+    };
+    let width = match end {
+        Some(end) if end.line == start.line => end.col - start.col,
+        _ => 1,
+    };
+    let gutter = " ".repeat(4);
+    format!(
+        "{place}:\n{gutter}{line_text}\n{gutter}{}{}",
+        " ".repeat(start.col),
+        "^".repeat(width.max(1))
+    )
+}

@@ -1,0 +1,17 @@
+//! The `py_fn!` macro of [pyfn](https://docs.rs/pyfn). Use it through the
+//! `pyfn` crate, which holds its documentation and the runtime it expands to.
+
+mod ast;
+mod check;
+mod expand;
+mod interp;
+mod source;
+
+use proc_macro::TokenStream;
+
+/// Defines Rust functions whose bodies are Python, checked by CPython at
+/// build time. See the [`pyfn`](https://docs.rs/pyfn) crate documentation.
+#[proc_macro]
+pub fn py_fn(input: TokenStream) -> TokenStream {
+    expand::py_fn(input.into()).into()
+}

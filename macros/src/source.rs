@@ -1,0 +1,499 @@
+//! Rendering a body as the Python source CPython compiles, and keeping the
+//! map from Python positions back to Rust spans.
+//!
+//! The source is padded with blank lines so that its line numbers are the
+//! `.rs` file's: tracebacks and CPython's messages ("on line 12") then name
+//! the user's own lines. Token bodies keep their columns too.
+
+use proc_macro2::{Delimiter, Group, LineColumn, Span, TokenStream, TokenTree};
+
+use crate::ast::{Body, Errors, python_name};
+
+/// A position in the Python source: 1-based line, 0-based column in chars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// The Python source of one function, and where its pieces came from.
+pub struct PySource {
+    pub text: String,
+    /// The Python line of `def name(…):`.
+    pub header_line: usize,
+    pub layout: Layout,
+}
+
+pub enum Layout {
+    /// Token form: every token's Python range and Rust span, in order.
+    Tokens(Vec<Located>),
+    /// String form: positions inside one literal.
+    Str(StrLayout),
+}
+
+pub struct Located {
+    pub start: Pos,
+    /// Exclusive.
+    pub end: Pos,
+    pub span: Span,
+}
+
+pub struct StrLayout {
+    /// The literal.
+    pub span: Span,
+    /// The Python line of the literal's first line.
+    pub first_line: usize,
+    /// The `.rs` line the literal starts on.
+    pub rs_line: usize,
+    /// Whether each line of the literal's value is a line of the `.rs`
+    /// file (raw strings, strings without escapes).
+    pub aligned: bool,
+    /// Columns added to every line but the first to indent the body.
+    pub indent_added: usize,
+}
+
+const STRING_FORM_HINT: &str = "write the body as a string literal instead: `{r#\"…\"#}`";
+
+/// Renders `body` under the `def` line `header`.
+pub fn render(body: &Body, header: &str, errors: &mut Errors) -> Option<PySource> {
+    match body {
+        Body::Tokens(group) => render_tokens(group, header, errors),
+        Body::Str { lit, .. } => render_str(lit, header, errors),
+    }
+}
+
+/// One token of a token-form body, with its Python text.
+struct Leaf {
+    text: String,
+    /// The token as Rust printed it (differs from `text` for `r#ident`).
+    source: String,
+    start: LineColumn,
+    end: LineColumn,
+    span: Span,
+}
+
+fn render_tokens(group: &Group, header: &str, errors: &mut Errors) -> Option<PySource> {
+    let mut leaves = Vec::new();
+    let mut local = Errors::default();
+    collect_leaves(group.stream(), &mut leaves, &mut local);
+    let Some(first) = leaves.first() else {
+        errors.push(syn::Error::new(
+            group.span(),
+            "empty body: a Python function needs at least one statement, such as `pass`",
+        ));
+        return None;
+    };
+
+    let map = SourceMap::new(group, &leaves);
+    // The `def` goes on the line above the first body line, so that every
+    // body line keeps its `.rs` line number; only a body on line 1 of a
+    // file moves down one line.
+    let shift = usize::from(first.start.line < 2);
+    let header_line = first.start.line + shift - 1;
+    let mut text = "\n".repeat(header_line - 1);
+    text.push_str(header);
+    text.push('\n');
+    let mut cur = Pos {
+        line: header_line + 1,
+        col: 0,
+    };
+    let mut located = Vec::with_capacity(leaves.len());
+    let mut prev_end = group.span_open().end();
+    for (index, leaf) in leaves.iter().enumerate() {
+        let start = Pos {
+            line: leaf.start.line + shift,
+            col: leaf.start.column,
+        };
+        if start < cur {
+            local.push(syn::Error::new(
+                leaf.span,
+                format!(
+                    "cannot rebuild the Python source: this token's position is not known (tokens made by another macro have none); {STRING_FORM_HINT}"
+                ),
+            ));
+            errors.append(local);
+            return None;
+        }
+        let gap = map.as_ref().and_then(|map| map.slice(prev_end, leaf.start));
+        if let Some(gap) = gap {
+            check_gap(
+                gap,
+                index.checked_sub(1).map(|i| &leaves[i]),
+                leaf.span,
+                &mut local,
+            );
+        }
+        if start.line > cur.line {
+            text.extend(std::iter::repeat_n('\n', start.line - cur.line));
+            // The line's own indentation (tabs included) where the source
+            // text is available, else spaces to the same column.
+            match gap
+                .and_then(|gap| gap.rsplit('\n').next())
+                .map(|indent| indent.replace('\r', ""))
+                .filter(|indent| indent.chars().count() == start.col)
+            {
+                Some(indent) => text.push_str(&indent),
+                None => text.extend(std::iter::repeat_n(' ', start.col)),
+            }
+        } else {
+            match gap
+                .filter(|gap| !gap.contains('\n') && gap.chars().count() == start.col - cur.col)
+            {
+                Some(gap) => text.push_str(gap),
+                None => text.extend(std::iter::repeat_n(' ', start.col - cur.col)),
+            }
+        }
+        text.push_str(&leaf.text);
+        cur = advance(start, &leaf.text);
+        located.push(Located {
+            start,
+            end: cur,
+            span: leaf.span,
+        });
+        prev_end = leaf.end;
+    }
+    if let Some(gap) = map
+        .as_ref()
+        .and_then(|map| map.slice(prev_end, group.span_close().start()))
+    {
+        check_gap(gap, leaves.last(), group.span_close(), &mut local);
+    }
+    text.push('\n');
+    let ok = local.is_empty();
+    errors.append(local);
+    ok.then_some(PySource {
+        text,
+        header_line,
+        layout: Layout::Tokens(located),
+    })
+}
+
+/// The position after writing `text` at `pos`.
+fn advance(pos: Pos, text: &str) -> Pos {
+    match text.rfind('\n') {
+        Some(last) => Pos {
+            line: pos.line + text.matches('\n').count(),
+            col: text[last + 1..].chars().count(),
+        },
+        None => Pos {
+            line: pos.line,
+            col: pos.col + text.chars().count(),
+        },
+    }
+}
+
+/// Between two tokens there is only whitespace, unless Rust dropped a
+/// comment there: Python code the macro never saw.
+fn check_gap(gap: &str, before: Option<&Leaf>, after: Span, errors: &mut Errors) {
+    let comment = gap.trim_matches(|c: char| c.is_whitespace());
+    if comment.is_empty() {
+        return;
+    }
+    let shown = comment.lines().next().unwrap_or(comment).trim_end();
+    let message = format!(
+        "Rust drops the comment `{shown}` here, so the macro never sees it; in Python, `//` is floor division and `#` starts a comment: {STRING_FORM_HINT}"
+    );
+    errors.push(syn::Error::new(
+        before.map_or(after, |leaf| leaf.span),
+        message,
+    ));
+}
+
+fn collect_leaves(stream: TokenStream, leaves: &mut Vec<Leaf>, errors: &mut Errors) {
+    for token in stream {
+        match token {
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => {
+                        collect_leaves(group.stream(), leaves, errors);
+                        continue;
+                    }
+                };
+                leaves.push(leaf(open.to_owned(), open.to_owned(), group.span_open()));
+                collect_leaves(group.stream(), leaves, errors);
+                leaves.push(leaf(close.to_owned(), close.to_owned(), group.span_close()));
+            }
+            TokenTree::Ident(ident) => {
+                leaves.push(leaf(python_name(&ident), ident.to_string(), ident.span()));
+            }
+            TokenTree::Punct(punct) => {
+                match punct.as_char() {
+                    '#' => errors.push(syn::Error::new(
+                        punct.span(),
+                        format!(
+                            "a `#` comment cannot be written in token form (Rust would read the comment as code); {STRING_FORM_HINT}"
+                        ),
+                    )),
+                    '\'' => errors.push(syn::Error::new(
+                        punct.span(),
+                        format!(
+                            "single-quoted strings cannot be written in token form (Rust reads `'name` as a lifetime); use double quotes, or {STRING_FORM_HINT}"
+                        ),
+                    )),
+                    _ => {}
+                }
+                let text = punct.as_char().to_string();
+                leaves.push(leaf(text.clone(), text, punct.span()));
+            }
+            TokenTree::Literal(literal) => {
+                if let Some(problem) = literal_problem(&literal) {
+                    errors.push(syn::Error::new(literal.span(), problem));
+                }
+                let text = literal.to_string();
+                leaves.push(leaf(text.clone(), text, literal.span()));
+            }
+        }
+    }
+}
+
+fn leaf(text: String, source: String, span: Span) -> Leaf {
+    Leaf {
+        text,
+        source,
+        start: span.start(),
+        end: span.end(),
+        span,
+    }
+}
+
+/// Rust literal syntax that means something else, or nothing, in Python.
+fn literal_problem(literal: &proc_macro2::Literal) -> Option<String> {
+    let text = literal.to_string();
+    let suffix_problem = |suffix: &str, imaginary_ok: bool| {
+        let allowed = suffix.is_empty() || (imaginary_ok && (suffix == "j" || suffix == "J"));
+        (!allowed).then(|| {
+            format!("`{text}` has the Rust type suffix `{suffix}`, which Python does not have")
+        })
+    };
+    match syn::Lit::new(literal.clone()) {
+        syn::Lit::Int(int) => suffix_problem(int.suffix(), true),
+        syn::Lit::Float(float) => suffix_problem(float.suffix(), true),
+        syn::Lit::CStr(_) => Some(format!(
+            "`{text}` is a Rust C string literal, which Python does not have"
+        )),
+        syn::Lit::Str(_) | syn::Lit::ByteStr(_) | syn::Lit::Char(_) | syn::Lit::Byte(_) => {
+            string_problem(&text)
+        }
+        _ => None,
+    }
+}
+
+fn string_problem(text: &str) -> Option<String> {
+    let quote = text.find(['"', '\''])?;
+    let prefix = &text[..quote];
+    let close = text.rfind(['"', '\''])?;
+    let suffix = &text[close + 1..];
+    if !suffix.is_empty() && !suffix.starts_with('#') {
+        return Some(format!(
+            "`{text}` has the Rust suffix `{suffix}`, which Python does not have"
+        ));
+    }
+    if prefix.contains('r') {
+        if text.contains("\"#") || prefix.ends_with('#') {
+            return Some(format!(
+                "`r#\"…\"#` is Rust raw-string syntax, not Python: use `r\"…\"` or {STRING_FORM_HINT}"
+            ));
+        }
+        if text[..close].ends_with('\\') {
+            return Some(format!(
+                "this raw string ends in `\\`, where Rust and Python disagree on where it ends; {STRING_FORM_HINT}"
+            ));
+        }
+        return None;
+    }
+    if text.contains("\\u{") {
+        return Some(format!(
+            "`\\u{{…}}` is a Rust escape, not Python; Python's `\\uXXXX` is not valid Rust, so {STRING_FORM_HINT}"
+        ));
+    }
+    None
+}
+
+/// The source text of a token body, to copy whitespace (tabs included)
+/// exactly and to find the comments Rust dropped.
+struct SourceMap {
+    text: String,
+    start: LineColumn,
+    /// Byte offset of each line's start in `text`.
+    line_starts: Vec<usize>,
+}
+
+impl SourceMap {
+    /// `None` when the source text is unavailable (tokens made by a macro)
+    /// or does not agree with the tokens' positions.
+    fn new(group: &Group, leaves: &[Leaf]) -> Option<Self> {
+        let text = group.span().source_text()?;
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        let map = SourceMap {
+            text,
+            start: group.span().start(),
+            line_starts,
+        };
+        let agrees = leaves.iter().all(|leaf| {
+            map.offset(leaf.start)
+                .is_some_and(|at| map.text[at..].starts_with(&leaf.source))
+        });
+        agrees.then_some(map)
+    }
+
+    fn offset(&self, pos: LineColumn) -> Option<usize> {
+        let index = pos.line.checked_sub(self.start.line)?;
+        let line_start = *self.line_starts.get(index)?;
+        let col = if index == 0 {
+            pos.column.checked_sub(self.start.column)?
+        } else {
+            pos.column
+        };
+        let line = &self.text[line_start..];
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        match line.char_indices().nth(col) {
+            Some((at, _)) => Some(line_start + at),
+            None if line.chars().count() == col => Some(line_start + line.len()),
+            None => None,
+        }
+    }
+
+    fn slice(&self, from: LineColumn, to: LineColumn) -> Option<&str> {
+        let (from, to) = (self.offset(from)?, self.offset(to)?);
+        self.text.get(from..to)
+    }
+}
+
+fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<PySource> {
+    let value = lit.value();
+    if value.contains('\0') {
+        errors.push(syn::Error::new(
+            lit.span(),
+            "the Python body holds a NUL character, which CPython rejects",
+        ));
+        return None;
+    }
+    if value.trim().is_empty() {
+        errors.push(syn::Error::new(
+            lit.span(),
+            "empty body: a Python function needs at least one statement, such as `pass`",
+        ));
+        return None;
+    }
+    let token = lit.token().to_string();
+    let quote = token.find('"').unwrap_or(0);
+    let raw = token[..quote].contains('r');
+    // A string without escapes has one value line per source line.
+    let aligned = raw || !token.contains('\\');
+    let start = lit.span().start();
+
+    let mut lines: Vec<String> = value
+        .split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
+        .collect();
+    let first_blank = lines[0].trim().is_empty();
+    if first_blank {
+        lines[0].clear();
+    } else if aligned {
+        // Text right after the opening quote keeps its `.rs` column.
+        let column = start.column + token[..=quote].chars().count();
+        lines[0] = format!("{}{}", " ".repeat(column), lines[0]);
+    }
+    let min_indent = lines
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.chars().take_while(|c| c.is_whitespace()).count())
+        .min()
+        .unwrap_or(0);
+    // A body the user wrote flush left gets a uniform indent, which keeps
+    // Python's view of its block structure.
+    let indent_added = if min_indent == 0 { 4 } else { 0 };
+    if indent_added > 0 {
+        for line in lines.iter_mut().filter(|line| !line.trim().is_empty()) {
+            line.insert_str(0, "    ");
+        }
+    }
+
+    // With a blank first line the `def` takes its place; otherwise it goes
+    // on the line above (moving down a line only at the top of a file).
+    let (first_line, header_line, body_from) = if first_blank {
+        (start.line, start.line, 1)
+    } else {
+        let first_line = start.line.max(2);
+        (first_line, first_line - 1, 0)
+    };
+    let mut text = "\n".repeat(header_line - 1);
+    text.push_str(header);
+    text.push('\n');
+    for line in &lines[body_from..] {
+        text.push_str(line);
+        text.push('\n');
+    }
+    Some(PySource {
+        text,
+        header_line,
+        layout: Layout::Str(StrLayout {
+            span: lit.span(),
+            first_line,
+            rs_line: start.line,
+            aligned,
+            indent_added,
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_body(body: &str) -> String {
+        let group: Group = syn::parse_str(body).expect("a braced body");
+        let item: crate::ast::PyFn =
+            syn::parse_str(&format!("fn f(a: i64) -> i64 {body}")).expect("an item");
+        let mut errors = Errors::default();
+        let _ = group;
+        let source = render(&item.body, "def f(a):", &mut errors);
+        assert!(errors.is_empty(), "unexpected errors");
+        source.expect("rendered").text
+    }
+
+    #[test]
+    fn string_body_keeps_lines_and_block_structure() {
+        let text = render_body("{r#\"\n    x = a\n    if x:\n        return x\n    return 0\n\"#}");
+        assert_eq!(
+            text,
+            "def f(a):\n    x = a\n    if x:\n        return x\n    return 0\n\n"
+        );
+    }
+
+    #[test]
+    fn flush_left_string_body_is_indented() {
+        let text = render_body("{\"return a\"}");
+        assert!(text.starts_with("\ndef f(a):\n"), "{text:?}");
+        assert!(text.trim_end().ends_with("return a"), "{text:?}");
+    }
+
+    #[test]
+    fn advance_counts_lines_and_chars() {
+        let pos = Pos { line: 3, col: 4 };
+        assert_eq!(advance(pos, "ab"), Pos { line: 3, col: 6 });
+        assert_eq!(advance(pos, "a\nbé"), Pos { line: 4, col: 2 });
+    }
+
+    #[test]
+    fn rust_only_literals_are_reported() {
+        let problem = |text: &str| {
+            let literal: proc_macro2::Literal = syn::parse_str(text).expect("a literal");
+            literal_problem(&literal)
+        };
+        assert!(problem("1u8").is_some());
+        assert!(problem("2j").is_none());
+        assert!(problem("1.5e3").is_none());
+        assert!(problem("r#\"x\"#").is_some());
+        assert!(problem("r\"x\"").is_none());
+        assert!(problem("\"\\u{41}\"").is_some());
+        assert!(problem("\"\\x41\"").is_none());
+        assert!(problem("b\"ab\"").is_none());
+        assert!(problem("c\"ab\"").is_some());
+    }
+}

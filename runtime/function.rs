@@ -1,0 +1,218 @@
+//! The cached Python function behind each `py_fn!` item, and one call of it.
+
+use std::ffi::{CStr, CString};
+
+use pyo3::conversion::FromPyObjectOwned;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::code::PyCodeInput;
+use pyo3::types::{PyAnyMethods, PyCode, PyDict, PyDictMethods, PyModule, PyTuple};
+use pyo3::{Bound, IntoPyObject, IntoPyObjectExt, Py, PyAny, PyErr, Python, ffi};
+
+use crate::error::{Error, Result};
+
+/// What the macro knows about one Python function, fixed at build time.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Spec {
+    /// The Python name of the function (`def name(...)`).
+    pub name: &'static str,
+    /// The whole module source: blank lines, then `def name(...):` and the
+    /// body, so that Python's line numbers are the `.rs` file's.
+    pub source: &'static CStr,
+    /// `file!()` of the invocation; becomes `co_filename`.
+    pub file: &'static str,
+    /// `module_path!()` of the invocation; becomes `__name__`.
+    pub module: &'static str,
+    /// Parameter names, in order, as written in Rust.
+    pub params: &'static [&'static str],
+    /// Parameter types, as written in Rust.
+    pub param_types: &'static [&'static str],
+    /// The return type, as written in Rust.
+    pub return_type: &'static str,
+}
+
+/// One Python function: its spec, and the function object once built.
+#[doc(hidden)]
+pub struct Function {
+    spec: Spec,
+    cell: PyOnceLock<Py<PyAny>>,
+}
+
+impl Function {
+    /// A function that is built on its first call.
+    pub const fn new(spec: Spec) -> Self {
+        Function {
+            spec,
+            cell: PyOnceLock::new(),
+        }
+    }
+
+    /// The Python name of the function.
+    pub fn name(&self) -> &'static str {
+        self.spec.name
+    }
+
+    /// The function object, built once per process.
+    #[inline]
+    pub fn get<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
+        self.cell
+            .get_or_try_init(py, || self.build(py))
+            .map(|function| function.bind(py))
+    }
+
+    /// `compile(source, file, "exec")`, the function's code object taken
+    /// from the module's `co_consts` by name, and
+    /// `types.FunctionType(code, globals, name, argdefs, closure)`.
+    fn build(&self, py: Python<'_>) -> Result<Py<PyAny>> {
+        let spec = &self.spec;
+        let fail =
+            |context: &str, err: PyErr| Error::build_failed(py, spec.name, context, Some(err));
+        let file = CString::new(spec.file).map_err(|_| {
+            Error::build_failed(py, spec.name, "the source file name holds a NUL byte", None)
+        })?;
+        let module = PyCode::compile(py, spec.source, &file, PyCodeInput::File)
+            .map_err(|err| fail("the Python source does not compile", err))?;
+        let code = function_code(&module, spec.name)
+            .map_err(|err| fail("cannot read the compiled module", err))?
+            .ok_or_else(|| {
+                Error::build_failed(
+                    py,
+                    spec.name,
+                    &format!("the compiled source defines no function `{}`", spec.name),
+                    None,
+                )
+            })?;
+        let globals = new_globals(py, spec.module, spec.file)
+            .map_err(|err| fail("cannot create the function's globals", err))?;
+        let function = new_function(&code, &globals, spec.name, None, None)
+            .map_err(|err| fail("cannot create the function object", err))?;
+        // The function's own name resolves in its globals, so that it can
+        // call itself recursively as it could in a Python module.
+        globals
+            .set_item(spec.name, &function)
+            .map_err(|err| fail("cannot create the function's globals", err))?;
+        Ok(function.unbind())
+    }
+
+    /// Converts argument `index` to a Python object.
+    #[inline]
+    pub fn arg<'py, T>(&self, py: Python<'py>, index: usize, value: T) -> Result<Bound<'py, PyAny>>
+    where
+        T: IntoPyObject<'py>,
+    {
+        value.into_bound_py_any(py).map_err(|err| {
+            Error::argument(
+                py,
+                self.spec.name,
+                self.spec.params.get(index).copied().unwrap_or("?"),
+                self.spec.param_types.get(index).copied().unwrap_or("?"),
+                err,
+            )
+        })
+    }
+
+    /// Calls `function` with positional `args`: one vectorcall, no tuple.
+    #[inline]
+    pub fn call<'py, const N: usize>(
+        &self,
+        function: &Bound<'py, PyAny>,
+        args: [Bound<'py, PyAny>; N],
+    ) -> Result<Bound<'py, PyAny>> {
+        let py = function.py();
+        let pointers = args.each_ref().map(|arg| arg.as_ptr());
+        // SAFETY: `function` and every argument are live objects we hold a
+        // reference to (`args` outlives the call); vectorcall borrows them.
+        let result = unsafe {
+            ffi::PyObject_Vectorcall(
+                function.as_ptr(),
+                pointers.as_ptr(),
+                N,
+                std::ptr::null_mut(),
+            )
+        };
+        if result.is_null() {
+            let err = PyErr::take(py).unwrap_or_else(|| {
+                pyo3::exceptions::PySystemError::new_err(
+                    "function returned NULL without setting an exception",
+                )
+            });
+            return Err(Error::exception(py, self.spec.name, err));
+        }
+        // SAFETY: a non-NULL vectorcall result is a new (owned) reference.
+        Ok(unsafe { Bound::from_owned_ptr(py, result) })
+    }
+
+    /// Converts the return value to `T`.
+    #[inline]
+    pub fn ret<'py, T>(&self, value: Bound<'py, PyAny>) -> Result<T>
+    where
+        T: FromPyObjectOwned<'py>,
+    {
+        value.extract::<T>().map_err(|err| {
+            Error::return_value(&value, self.spec.name, self.spec.return_type, err.into())
+        })
+    }
+}
+
+/// Finds the code object of function `name` among the constants of the
+/// compiled module `module`, by `co_name`, never by position: the module's
+/// constants also hold the docstring, default values and other code.
+fn function_code<'py>(
+    module: &Bound<'py, PyCode>,
+    name: &str,
+) -> pyo3::PyResult<Option<Bound<'py, PyAny>>> {
+    let code_type = module.get_type();
+    let consts = module.getattr(pyo3::intern!(module.py(), "co_consts"))?;
+    for constant in consts.try_iter()? {
+        let constant = constant?;
+        if constant.is_exact_instance(&code_type)
+            && constant
+                .getattr(pyo3::intern!(module.py(), "co_name"))?
+                .eq(name)?
+        {
+            return Ok(Some(constant));
+        }
+    }
+    Ok(None)
+}
+
+/// A fresh globals dict for one function (or one module of functions).
+fn new_globals<'py>(
+    py: Python<'py>,
+    module: &str,
+    file: &str,
+) -> pyo3::PyResult<Bound<'py, PyDict>> {
+    let globals = PyDict::new(py);
+    globals.set_item("__builtins__", PyModule::import(py, "builtins")?)?;
+    globals.set_item("__name__", module)?;
+    globals.set_item("__file__", file)?;
+    Ok(globals)
+}
+
+/// `types.FunctionType(code, globals, name, argdefs, closure)`.
+fn new_function<'py>(
+    code: &Bound<'py, PyAny>,
+    globals: &Bound<'py, PyDict>,
+    name: &str,
+    argdefs: Option<&Bound<'py, PyTuple>>,
+    closure: Option<&Bound<'py, PyTuple>>,
+) -> pyo3::PyResult<Bound<'py, PyAny>> {
+    let py = code.py();
+    let function_type = PyModule::import(py, "types")?.getattr("FunctionType")?;
+    function_type.call1((code, globals, name, argdefs, closure))
+}
+
+/// Runs `f` attached to the interpreter, starting it if needed.
+#[doc(hidden)]
+#[inline]
+pub fn attach<F, R>(function: &Function, f: F) -> Result<R>
+where
+    F: for<'py> FnOnce(Python<'py>) -> Result<R>,
+{
+    // SAFETY: `Py_IsInitialized` may be called at any time, even before
+    // the interpreter starts.
+    if unsafe { ffi::Py_IsInitialized() } == 0 {
+        Python::initialize();
+    }
+    Python::try_attach(f).unwrap_or_else(|| Err(Error::interpreter(function.name())))
+}

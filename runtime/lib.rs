@@ -1,0 +1,94 @@
+//! Python functions written inline in Rust, checked by CPython when
+//! `cargo build` runs, and called as ordinary typed Rust functions.
+//!
+//! # Example
+//!
+//! ```
+//! use pyfn::py_fn;
+//!
+//! py_fn! {
+//!     /// Adds in Python.
+//!     pub fn add(a: i64, b: i64) -> i64 {
+//!         return a + b
+//!     }
+//! }
+//!
+//! py_fn! {
+//!     pub fn slug(title: &str) -> String {r#"
+//!         import re
+//!         return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+//!     "#}
+//! }
+//!
+//! fn main() -> pyfn::Result<()> {
+//!     assert_eq!(add(2, 3)?, 5);
+//!     assert_eq!(slug("Hello, World!")?, "hello-world");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # How it works
+//!
+//! At compile time [`py_fn!`] turns each body into Python source and has
+//! CPython, the interpreter pyo3 links, compile it: a `SyntaxError` is a Rust
+//! compile error at the offending token, with CPython's own message.
+//!
+//! At run time, on the first call in a process, the generated function
+//! compiles that source with the `.rs` file as its file name (and its lines
+//! as Python's line numbers, so tracebacks point into the Rust file), takes
+//! the function's code object from the module's constants by name, and
+//! builds it with `types.FunctionType(code, globals, name, argdefs,
+//! closure)`. Every later call is one vectorcall plus the argument and
+//! return conversions.
+//!
+//! # Body forms
+//!
+//! - **Tokens**: Python written directly between the braces. The macro
+//!   rebuilds the text from each token's line and column, so the
+//!   indentation is yours. Rust's tokenizer must accept it, which excludes
+//!   `#` comments, `//` (Rust reads a comment), single-quoted strings,
+//!   f-strings and `\` line continuations: the macro reports each at its
+//!   token (where Rust does not reject it first) and recommends the string
+//!   form.
+//! - **String**: the body as one string literal, raw or not, for any Python
+//!   at all. It is dedented as a block.
+//!
+//! # Types
+//!
+//! Arguments are converted with pyo3's [`IntoPyObject`](pyo3::IntoPyObject)
+//! and the result with [`FromPyObject`](pyo3::FromPyObject): `i8`–`i128`,
+//! `u8`–`u128`, `isize`/`usize`, `f32`/`f64`, `bool`, `String`, `&str`,
+//! `char`, `Vec<T>`, `&[T]`, `Option<T>`, tuples, `HashMap<K, V>`,
+//! `BTreeMap`, `HashSet`, and [`Py<PyAny>`](pyo3::Py) for anything else.
+//! No return type means `()`: the Python result is ignored. A first
+//! parameter `py: Python<'py>` uses the interpreter the caller already holds
+//! and allows `Bound<'py, …>` parameters and return types.
+//!
+//! # Errors
+//!
+//! Every generated function returns [`Result<T>`]; see [`Error`].
+
+mod error;
+mod function;
+
+pub use error::{Error, ErrorKind, Result};
+pub use pyfn_macros::py_fn;
+
+/// The pyo3 pyfn is built on, for naming `Python`, `Bound`, `Py` and
+/// `PyAny` in signatures without a direct dependency.
+pub use pyo3;
+
+/// Used by the code `py_fn!` generates. Not public API: it changes without
+/// notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::error::{Error, Result};
+    pub use crate::function::{Function, Spec, attach};
+    pub use pyo3::Python;
+
+    /// What the stub of a function whose Python did not compile returns;
+    /// never reached, since the build fails.
+    pub fn not_compiled(function: &'static str) -> Error {
+        Error::not_compiled(function)
+    }
+}
