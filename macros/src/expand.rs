@@ -81,7 +81,13 @@ fn function(func: &Func, source: Option<&str>) -> TokenStream {
         Some(source) => call(func, source),
         None => {
             let name = &func.py_name;
+            let used = func
+                .params
+                .iter()
+                .map(|param| param.ident)
+                .chain(func.py_token);
             quote! {
+                let _ = (#(#used,)*);
                 ::core::result::Result::Err(::pyfn::__private::not_compiled(#name))
             }
         }

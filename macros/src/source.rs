@@ -200,7 +200,8 @@ fn check_gap(gap: &str, before: Option<&Leaf>, after: Span, errors: &mut Errors)
 }
 
 fn collect_leaves(stream: TokenStream, leaves: &mut Vec<Leaf>, errors: &mut Errors) {
-    for token in stream {
+    let mut tokens = stream.into_iter().peekable();
+    while let Some(token) = tokens.next() {
         match token {
             TokenTree::Group(group) => {
                 let (open, close) = match group.delimiter() {
@@ -236,7 +237,17 @@ fn collect_leaves(stream: TokenStream, leaves: &mut Vec<Leaf>, errors: &mut Erro
                     _ => {}
                 }
                 let text = punct.as_char().to_string();
-                leaves.push(leaf(text.clone(), text, punct.span()));
+                let mut leaf = leaf(text.clone(), text, punct.span());
+                // A lifetime `'x` is two tokens at overlapping positions.
+                if punct.as_char() == '\'' {
+                    if let Some(TokenTree::Ident(ident)) = tokens.peek() {
+                        leaf.text.push_str(&ident.to_string());
+                        leaf.source = leaf.text.clone();
+                        leaf.end = ident.span().end();
+                        tokens.next();
+                    }
+                }
+                leaves.push(leaf);
             }
             TokenTree::Literal(literal) => {
                 if let Some(problem) = literal_problem(&literal) {

@@ -1,0 +1,7 @@
+use pyfn::py_fn;
+
+py_fn! {
+    fn nothing() {}
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+use pyfn::py_fn;
+
+py_fn! {}
+
+fn main() {}
