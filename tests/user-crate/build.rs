@@ -1,0 +1,3 @@
+fn main() {
+    pyfn_build::setup();
+}
