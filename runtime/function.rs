@@ -216,3 +216,100 @@ where
     }
     Python::try_attach(f).unwrap_or_else(|| Err(Error::interpreter(function.name())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile<'py>(py: Python<'py>, source: &CStr) -> Bound<'py, PyCode> {
+        PyCode::compile(py, source, c"test.rs", PyCodeInput::File).expect("compiles")
+    }
+
+    #[test]
+    fn code_object_is_found_by_name_not_position() {
+        Python::attach(|py| {
+            let module = compile(
+                py,
+                c"'module docstring'\nLIMIT = (1, 2)\ndef helper(): pass\ndef target(x): return x\n",
+            );
+            let consts = module.getattr("co_consts").expect("co_consts");
+            let first = consts.get_item(0).expect("a first constant");
+            assert!(!first.is_instance(&module.get_type()).expect("isinstance"));
+            let code = function_code(&module, "target")
+                .expect("readable")
+                .expect("found");
+            assert_eq!(
+                code.getattr("co_name").expect("co_name").to_string(),
+                "target"
+            );
+            assert!(
+                function_code(&module, "missing")
+                    .expect("readable")
+                    .is_none()
+            );
+        });
+    }
+
+    #[test]
+    fn function_gets_fresh_globals_and_the_file_name() {
+        static F: Function = Function::new(Spec {
+            name: "where_am_i",
+            source: c"\n\ndef where_am_i():\n    return (__name__, __file__, where_am_i.__code__.co_filename, where_am_i.__code__.co_firstlineno)\n",
+            file: "src/some.rs",
+            module: "crate::some",
+            params: &[],
+            param_types: &[],
+            return_type: "(String, String, String, u32)",
+        });
+        Python::attach(|py| {
+            let f = F.get(py).expect("built");
+            let result = F.call(f, []).expect("called");
+            let value: (String, String, String, u32) = F.ret(result).expect("converted");
+            assert_eq!(
+                value,
+                (
+                    "crate::some".to_owned(),
+                    "src/some.rs".to_owned(),
+                    "src/some.rs".to_owned(),
+                    3
+                )
+            );
+        });
+    }
+
+    #[test]
+    fn missing_function_is_an_error_not_a_panic() {
+        static F: Function = Function::new(Spec {
+            name: "absent",
+            source: c"def present():\n    pass\n",
+            file: "src/some.rs",
+            module: "crate::some",
+            params: &[],
+            param_types: &[],
+            return_type: "()",
+        });
+        Python::attach(|py| {
+            let err = F.get(py).err().expect("an error");
+            assert_eq!(err.kind(), crate::ErrorKind::Function);
+            assert!(err.message().contains("no function `absent`"), "{err}");
+        });
+    }
+
+    #[test]
+    fn source_rejected_at_run_time_is_an_error() {
+        static F: Function = Function::new(Spec {
+            name: "broken",
+            source: c"def broken(:\n",
+            file: "src/some.rs",
+            module: "crate::some",
+            params: &[],
+            param_types: &[],
+            return_type: "()",
+        });
+        Python::attach(|py| {
+            let err = F.get(py).err().expect("an error");
+            assert_eq!(err.kind(), crate::ErrorKind::Function);
+            assert_eq!(err.exception_type(), Some("SyntaxError"));
+        });
+    }
+}

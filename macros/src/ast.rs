@@ -123,10 +123,10 @@ fn signature_end(sig: &Signature) -> Span {
 /// else is Python written as tokens.
 fn body_of(group: Group) -> Body {
     let mut tokens = group.stream().into_iter();
-    if let (Some(TokenTree::Literal(literal)), None) = (tokens.next(), tokens.next()) {
-        if let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(literal).into()) {
-            return Body::Str { lit };
-        }
+    if let (Some(TokenTree::Literal(literal)), None) = (tokens.next(), tokens.next())
+        && let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(literal).into())
+    {
+        return Body::Str { lit };
     }
     Body::Tokens(group)
 }

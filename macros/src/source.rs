@@ -239,13 +239,13 @@ fn collect_leaves(stream: TokenStream, leaves: &mut Vec<Leaf>, errors: &mut Erro
                 let text = punct.as_char().to_string();
                 let mut leaf = leaf(text.clone(), text, punct.span());
                 // A lifetime `'x` is two tokens at overlapping positions.
-                if punct.as_char() == '\'' {
-                    if let Some(TokenTree::Ident(ident)) = tokens.peek() {
-                        leaf.text.push_str(&ident.to_string());
-                        leaf.source = leaf.text.clone();
-                        leaf.end = ident.span().end();
-                        tokens.next();
-                    }
+                if punct.as_char() == '\''
+                    && let Some(TokenTree::Ident(ident)) = tokens.peek()
+                {
+                    leaf.text.push_str(&ident.to_string());
+                    leaf.source = leaf.text.clone();
+                    leaf.end = ident.span().end();
+                    tokens.next();
                 }
                 leaves.push(leaf);
             }
@@ -479,9 +479,17 @@ mod tests {
 
     #[test]
     fn flush_left_string_body_is_indented() {
+        let text = render_body("{\"\nx = a\n\nreturn x\n\"}");
+        assert_eq!(text, "def f(a):\n    x = a\n\n    return x\n\n");
+    }
+
+    #[test]
+    fn string_body_on_the_quote_line_keeps_its_column() {
+        // On line 1 of its file: the body moves to line 2, under the `def`,
+        // keeping its column.
         let text = render_body("{\"return a\"}");
-        assert!(text.starts_with("\ndef f(a):\n"), "{text:?}");
-        assert!(text.trim_end().ends_with("return a"), "{text:?}");
+        let column = "fn f(a: i64) -> i64 {\"".len();
+        assert_eq!(text, format!("def f(a):\n{}return a\n", " ".repeat(column)));
     }
 
     #[test]
