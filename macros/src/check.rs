@@ -5,7 +5,7 @@ use std::ffi::CString;
 use proc_macro2::{Punct, Spacing, Span, TokenStream, TokenTree};
 use pyo3::exceptions::PySyntaxError;
 use pyo3::types::code::PyCodeInput;
-use pyo3::types::{PyAnyMethods, PyCode, PyTypeMethods};
+use pyo3::types::{PyAnyMethods, PyCode, PyDict, PyDictMethods, PyTypeMethods};
 use pyo3::{PyErr, Python};
 
 use crate::interp::with_python;
@@ -48,6 +48,28 @@ pub fn check(source: &PySource, fn_name: &syn::Ident) -> syn::Result<()> {
             "cannot start CPython inside the compiler to check this Python code",
         )),
     }
+}
+
+/// The 1-based rows of `text` that begin inside a token spanning several
+/// lines (a triple-quoted string, a string continued with `\\`), by
+/// CPython's own tokenizer; `None` when it cannot tokenize `text`.
+pub fn rows_inside_tokens(text: &str) -> Option<Vec<usize>> {
+    const FIND: &std::ffi::CStr = cr#"
+import io, tokenize
+rows = []
+try:
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        rows.extend(range(token.start[0] + 1, token.end[0] + 1))
+except (tokenize.TokenError, SyntaxError):
+    rows = None
+"#;
+    with_python(|py| {
+        let scope = PyDict::new(py);
+        scope.set_item("text", text).ok()?;
+        py.run(FIND, Some(&scope), Some(&scope)).ok()?;
+        scope.get_item("rows").ok()??.extract().ok()
+    })
+    .flatten()
 }
 
 fn rejection(py: Python<'_>, err: &PyErr) -> Rejection {

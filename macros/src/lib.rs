@@ -15,3 +15,6 @@ use proc_macro::TokenStream;
 pub fn py_fn(input: TokenStream) -> TokenStream {
     expand::py_fn(input.into()).into()
 }
+
+#[cfg(test)]
+mod tests;

@@ -410,18 +410,33 @@ fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<Py
         let column = start.column + token[..=quote].chars().count();
         lines[0] = format!("{}{}", " ".repeat(column), lines[0]);
     }
-    let min_indent = lines
-        .iter()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.chars().take_while(|c| c.is_whitespace()).count())
-        .min()
-        .unwrap_or(0);
+    // Lines that continue a multi-line token (the inside of a triple-quoted
+    // string) are content, not indentation: never counted, never changed.
+    let indent_of = |line: &String| line.chars().take_while(|c| c.is_whitespace()).count();
+    let mut inside_token = Vec::new();
+    let mut code_lines = |inside: &[usize]| {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(index, line)| !line.trim().is_empty() && !inside.contains(&(index + 1)))
+            .map(|(index, _)| index)
+            .collect::<Vec<_>>()
+    };
+    let mut code = code_lines(&inside_token);
+    if code.iter().any(|&index| indent_of(&lines[index]) == 0) {
+        inside_token = crate::check::rows_inside_tokens(&lines.join("\n")).unwrap_or_default();
+        code = code_lines(&inside_token);
+    }
     // A body the user wrote flush left gets a uniform indent, which keeps
     // Python's view of its block structure.
-    let indent_added = if min_indent == 0 { 4 } else { 0 };
+    let indent_added = if code.iter().any(|&index| indent_of(&lines[index]) == 0) {
+        4
+    } else {
+        0
+    };
     if indent_added > 0 {
-        for line in lines.iter_mut().filter(|line| !line.trim().is_empty()) {
-            line.insert_str(0, "    ");
+        for &index in &code {
+            lines[index].insert_str(0, "    ");
         }
     }
 

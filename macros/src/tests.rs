@@ -1,0 +1,165 @@
+//! Fidelity of the rendered source on real Python: every function body of
+//! a set of standard-library modules, written as `py_fn!` bodies in both
+//! forms, must parse to exactly the AST CPython parses from the original.
+//! A body the token form cannot carry must be refused, never changed.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::ast::{Body, Errors, PyFn};
+use crate::source;
+
+const MODULES: &[&str] = &[
+    "textwrap",
+    "colorsys",
+    "statistics",
+    "json.encoder",
+    "json.decoder",
+    "difflib",
+    "fractions",
+    "heapq",
+    "bisect",
+    "calendar",
+    "string",
+    "shlex",
+    "ipaddress",
+    "csv",
+    "base64",
+    "fnmatch",
+    "posixpath",
+    "urllib.parse",
+    "html",
+    "random",
+    "dataclasses",
+    "functools",
+    "collections",
+    "pprint",
+    "reprlib",
+    "copy",
+    "contextlib",
+    "configparser",
+    "argparse",
+    "enum",
+    "inspect",
+    "tokenize",
+    "ast",
+    "typing",
+];
+
+/// `(body text with its original indentation, ast.dump of the body)` for
+/// every function and method of `MODULES` whose body starts on its own line.
+const COLLECT: &std::ffi::CStr = cr#"
+import ast, importlib, inspect
+cases = []
+for name in MODULES:
+    module = importlib.import_module(name)
+    try:
+        source = inspect.getsource(module)
+    except (OSError, TypeError):
+        continue
+    lines = source.splitlines()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        head = node.body[0]
+        first = min([head.lineno] + [d.lineno for d in getattr(head, "decorator_list", [])])
+        if first == node.lineno:
+            continue
+        body = "\n".join(lines[first - 1:node.end_lineno])
+        cases.append((body, ast.dump(ast.Module(body=node.body, type_ignores=[]))))
+"#;
+
+/// `ast.dump` of the body of the only function in `source`.
+const DUMP: &std::ffi::CStr = cr#"
+import ast
+tree = ast.parse(source)
+fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+dumped = ast.dump(ast.Module(body=fn.body, type_ignores=[]))
+"#;
+
+fn collect(py: Python<'_>) -> Vec<(String, String)> {
+    let scope = PyDict::new(py);
+    scope.set_item("MODULES", MODULES.to_vec()).expect("set");
+    py.run(COLLECT, Some(&scope), Some(&scope))
+        .expect("collects");
+    scope
+        .get_item("cases")
+        .expect("readable")
+        .expect("cases")
+        .extract()
+        .expect("pairs")
+}
+
+fn dump(py: Python<'_>, source: &str) -> PyResult<String> {
+    let scope = PyDict::new(py);
+    scope.set_item("source", source)?;
+    py.run(DUMP, Some(&scope), Some(&scope))?;
+    scope
+        .get_item("dumped")?
+        .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err("dumped"))?
+        .extract()
+}
+
+/// Renders `body` as the body of `fn f()` written as `rust`.
+fn render(rust: &str) -> Option<Result<String, ()>> {
+    let item: PyFn = syn::parse_str(rust).ok()?;
+    let mut errors = Errors::default();
+    let rendered = source::render(&item.body, "def f(*args, **kwargs):", &mut errors);
+    Some(match rendered {
+        Some(rendered) if errors.is_empty() => Ok(rendered.text),
+        _ => Err(()),
+    })
+}
+
+#[test]
+fn stdlib_bodies_keep_their_meaning_in_both_forms() {
+    crate::interp::with_python(|py| {
+        let cases = collect(py);
+        assert!(cases.len() > 1000, "only {} functions found", cases.len());
+        let (mut tokens_same, mut tokens_refused, mut not_rust, mut strings_same) = (0, 0, 0, 0);
+        for (body, expected) in &cases {
+            // Token form: whatever Rust's tokenizer accepts is either
+            // rebuilt to the same AST or refused with an error.
+            match render(&format!("fn f() {{\n{body}\n}}")) {
+                None => not_rust += 1,
+                Some(Err(())) => tokens_refused += 1,
+                Some(Ok(text)) => {
+                    let got = dump(py, &text).unwrap_or_else(|err| {
+                        panic!("token form of\n{body}\nrendered as\n{text}\ndoes not parse: {err}")
+                    });
+                    assert_eq!(&got, expected, "token form changed\n{body}\ninto\n{text}");
+                    tokens_same += 1;
+                }
+            }
+            // String form: any Python at all.
+            let hashes = "#".repeat(8);
+            let rust = format!("fn f() {{r{hashes}\"\n{body}\n\"{hashes}}}");
+            match render(&rust) {
+                Some(Ok(text)) => {
+                    let got = dump(py, &text).unwrap_or_else(|err| {
+                        panic!("string form of\n{body}\nrendered as\n{text}\ndoes not parse: {err}")
+                    });
+                    assert_eq!(&got, expected, "string form changed\n{body}\ninto\n{text}");
+                    strings_same += 1;
+                }
+                _ => panic!("string form refused\n{body}"),
+            }
+        }
+        eprintln!(
+            "{} functions: string form {strings_same} identical; token form {tokens_same} identical, \
+             {tokens_refused} refused with an error, {not_rust} not Rust tokens",
+            cases.len()
+        );
+        assert_eq!(strings_same, cases.len());
+        assert!(tokens_same > 100, "token form rebuilt only {tokens_same} bodies");
+    })
+    .expect("CPython starts");
+}
+
+#[test]
+fn body_form_is_chosen_by_content() {
+    let item: PyFn = syn::parse_str("fn f() { \"doc\" }").expect("parses");
+    assert!(matches!(item.body, Body::Str { .. }));
+    let item: PyFn = syn::parse_str("fn f() { \"doc\"\n return 1 }").expect("parses");
+    assert!(matches!(item.body, Body::Tokens(_)));
+}
