@@ -828,6 +828,9 @@ fn zero_parameters() {
 }
 
 py_fn! {
+    /// Fourteen parameters: clippy's `too_many_arguments` applies to the
+    /// generated Rust function as to any other, so it is allowed here.
+    #[allow(clippy::too_many_arguments)]
     fn fourteen(
         a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, g: i64,
         h: &str, i: String, j: bool, k: f64, l: Option<i64>, m: Vec<i64>, n: char,

@@ -414,7 +414,7 @@ fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<Py
     // string) are content, not indentation: never counted, never changed.
     let indent_of = |line: &String| line.chars().take_while(|c| c.is_whitespace()).count();
     let mut inside_token = Vec::new();
-    let mut code_lines = |inside: &[usize]| {
+    let code_lines = |inside: &[usize]| {
         lines
             .iter()
             .enumerate()
