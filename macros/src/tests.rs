@@ -163,3 +163,80 @@ fn body_form_is_chosen_by_content() {
     let item: PyFn = syn::parse_str("fn f() { \"doc\"\n return 1 }").expect("parses");
     assert!(matches!(item.body, Body::Tokens(_)));
 }
+
+fn expand(source: &str) -> String {
+    let tokens: proc_macro2::TokenStream = source.parse().expect("tokens");
+    crate::expand::py_fn(tokens).to_string()
+}
+
+#[test]
+fn expansion_names_the_runtime_by_absolute_path() {
+    let out = expand("pub fn add(a: i64, b: i64) -> i64 {\n    return a + b\n}");
+    assert!(
+        out.contains("pub fn add (a : i64 , b : i64) -> :: pyfn :: Result < i64 >"),
+        "{out}"
+    );
+    assert!(out.contains(":: pyfn :: __private :: attach"), "{out}");
+    assert!(
+        out.contains("c\"def add(a, b):\\n    return a + b\\n\""),
+        "{out}"
+    );
+    assert!(!out.contains("compile_error"), "{out}");
+}
+
+#[test]
+fn python_token_parameter_skips_attach() {
+    let out = expand(
+        "fn f(py: Python<'py>, x: Bound<'py, PyAny>) -> Bound<'py, PyAny> {\n    return x\n}",
+    );
+    assert!(!out.contains("attach"), "{out}");
+    assert!(out.contains("fn f < 'py >"), "{out}");
+    assert!(out.contains("def f(x):"), "{out}");
+}
+
+#[test]
+fn raw_identifiers_are_python_names() {
+    let out = expand("fn r#match(r#type: &str) -> bool {\n    return type == \"x\"\n}");
+    assert!(out.contains("def match(type):"), "{out}");
+    assert!(out.contains("fn r#match"), "{out}");
+}
+
+#[test]
+fn errors_keep_a_stub_with_the_same_signature() {
+    let out = expand("fn f(a: i64) -> i64 {\n    return a +\n}");
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(
+        out.contains("fn f (a : i64) -> :: pyfn :: Result < i64 >"),
+        "{out}"
+    );
+    assert!(out.contains("not_compiled"), "{out}");
+}
+
+#[test]
+fn garbage_input_is_an_error_not_a_panic() {
+    for input in [
+        "",
+        "fn",
+        "fn f",
+        "fn f(",
+        "fn f() ->",
+        "fn f() {",
+        "struct S;",
+        "fn f() { return 1 } trailing",
+        "fn f(a: i64, a: i64) { return a }",
+        "fn f() { \"\\0\" }",
+        "fn f() { \"   \" }",
+        "#[doc] fn f() { pass }",
+        "fn f() { ( }",
+    ] {
+        // Unbalanced input does not even lex; the rest must give errors.
+        let Ok(tokens) = input.parse::<proc_macro2::TokenStream>() else {
+            continue;
+        };
+        let out = crate::expand::py_fn(tokens).to_string();
+        assert!(
+            out.contains("compile_error") || out.contains("fn f"),
+            "{input:?} gave {out}"
+        );
+    }
+}
