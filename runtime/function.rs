@@ -289,7 +289,7 @@ mod tests {
             return_type: "()",
         });
         Python::attach(|py| {
-            let err = F.get(py).err().expect("an error");
+            let err = F.get(py).expect_err("an error");
             assert_eq!(err.kind(), crate::ErrorKind::Function);
             assert!(err.message().contains("no function `absent`"), "{err}");
         });
@@ -307,7 +307,7 @@ mod tests {
             return_type: "()",
         });
         Python::attach(|py| {
-            let err = F.get(py).err().expect("an error");
+            let err = F.get(py).expect_err("an error");
             assert_eq!(err.kind(), crate::ErrorKind::Function);
             assert_eq!(err.exception_type(), Some("SyntaxError"));
         });

@@ -184,7 +184,7 @@ fn excerpt(text: &str, layout: &StrLayout, start: Pos, end: Option<Pos>) -> Stri
         .replace('\t', " ");
     let index = start.line.saturating_sub(layout.first_line);
     let column = if index == 0 {
-        start.col
+        (start.col + layout.first_rs_col).saturating_sub(layout.first_py_col)
     } else {
         start.col.saturating_sub(layout.indent_added)
     };

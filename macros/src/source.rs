@@ -50,6 +50,9 @@ pub struct StrLayout {
     pub aligned: bool,
     /// Columns added to every line but the first to indent the body.
     pub indent_added: usize,
+    /// The `.rs` and Python columns of the text after the opening quote.
+    pub first_rs_col: usize,
+    pub first_py_col: usize,
 }
 
 const STRING_FORM_HINT: &str = "write the body as a string literal instead: `{r#\"…\"#}`";
@@ -97,12 +100,28 @@ fn render_tokens(group: &Group, header: &str, errors: &mut Errors) -> Option<PyS
         line: header_line + 1,
         col: 0,
     };
+    // A body written flush left (any line starting at column 0) is
+    // indented by four columns, line by line: the `def` needs its body
+    // deeper than itself. Lines inside multi-line tokens are not touched.
+    let first_columns = leaves.iter().enumerate().filter_map(|(index, leaf)| {
+        let starts_line = index == 0 || leaves[index - 1].end.line < leaf.start.line;
+        starts_line.then_some(leaf.start.column)
+    });
+    let indent_added = if first_columns.min() == Some(0) { 4 } else { 0 };
+    let mut line_shift = 0;
     let mut located = Vec::with_capacity(leaves.len());
     let mut prev_end = group.span_open().end();
     for (index, leaf) in leaves.iter().enumerate() {
+        let starts_line = index == 0 || leaves[index - 1].end.line < leaf.start.line;
+        if starts_line {
+            line_shift = indent_added;
+        } else if leaves[index - 1].start.line < leaf.start.line {
+            // The line began inside the previous (multi-line) token.
+            line_shift = 0;
+        }
         let start = Pos {
             line: leaf.start.line + shift,
-            col: leaf.start.column,
+            col: leaf.start.column + line_shift,
         };
         if start < cur {
             local.push(syn::Error::new(
@@ -125,23 +144,25 @@ fn render_tokens(group: &Group, header: &str, errors: &mut Errors) -> Option<PyS
         }
         if start.line > cur.line {
             text.extend(std::iter::repeat_n('\n', start.line - cur.line));
-            // The line's own indentation (tabs included) where the source
-            // text is available, else spaces to the same column.
-            match gap
-                .and_then(|gap| gap.rsplit('\n').next())
-                .map(|indent| indent.replace('\r', ""))
-                .filter(|indent| indent.chars().count() == start.col)
-            {
-                Some(indent) => text.push_str(&indent),
-                None => text.extend(std::iter::repeat_n(' ', start.col)),
+            cur = Pos {
+                line: start.line,
+                col: 0,
+            };
+        }
+        // Whitespace as written (tabs included) where the source text is
+        // available: a line's own indentation at a line start, the gap
+        // between two tokens otherwise; else spaces to the same column.
+        let written = match gap {
+            Some(gap) if cur.col == 0 && starts_line => {
+                let indent = gap.rsplit('\n').next().unwrap_or(gap).replace('\r', "");
+                (gap.contains('\n') || index > 0).then(|| " ".repeat(line_shift) + &indent)
             }
-        } else {
-            match gap
-                .filter(|gap| !gap.contains('\n') && gap.chars().count() == start.col - cur.col)
-            {
-                Some(gap) => text.push_str(gap),
-                None => text.extend(std::iter::repeat_n(' ', start.col - cur.col)),
-            }
+            Some(gap) if !gap.contains('\n') => Some(gap.to_owned()),
+            _ => None,
+        };
+        match written.filter(|fill| fill.chars().count() == start.col - cur.col) {
+            Some(fill) => text.push_str(&fill),
+            None => text.extend(std::iter::repeat_n(' ', start.col - cur.col)),
         }
         text.push_str(&leaf.text);
         cur = advance(start, &leaf.text);
@@ -405,27 +426,33 @@ fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<Py
     let first_blank = lines[0].trim().is_empty();
     if first_blank {
         lines[0].clear();
-    } else if aligned {
-        // Text right after the opening quote keeps its `.rs` column.
-        let column = start.column + token[..=quote].chars().count();
-        lines[0] = format!("{}{}", " ".repeat(column), lines[0]);
     }
     // Lines that continue a multi-line token (the inside of a triple-quoted
     // string) are content, not indentation: never counted, never changed.
-    let indent_of = |line: &String| line.chars().take_while(|c| c.is_whitespace()).count();
-    let mut inside_token = Vec::new();
-    let code_lines = |inside: &[usize]| {
-        lines
-            .iter()
-            .enumerate()
-            .filter(|(index, line)| !line.trim().is_empty() && !inside.contains(&(index + 1)))
-            .map(|(index, _)| index)
-            .collect::<Vec<_>>()
+    let inside_token = if value.contains(['"', '\'', '\\']) {
+        crate::check::rows_inside_tokens(&lines.join("\n")).unwrap_or_default()
+    } else {
+        Vec::new()
     };
-    let mut code = code_lines(&inside_token);
-    if code.iter().any(|&index| indent_of(&lines[index]) == 0) {
-        inside_token = crate::check::rows_inside_tokens(&lines.join("\n")).unwrap_or_default();
-        code = code_lines(&inside_token);
+    let indent_of = |line: &String| line.chars().take_while(|c| c.is_whitespace()).count();
+    let code: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(index, line)| !line.trim().is_empty() && !inside_token.contains(&(index + 1)))
+        .map(|(index, _)| index)
+        .collect();
+    // Text right after the opening quote is a statement of the block: it
+    // takes the block's indentation (that of the lines below it), or, alone,
+    // keeps its `.rs` column.
+    let first_rs_col = start.column + token[..=quote].chars().count();
+    if !first_blank {
+        let block = code
+            .iter()
+            .filter(|&&index| index > 0)
+            .map(|&index| indent_of(&lines[index]))
+            .min();
+        let pad = block.unwrap_or(if aligned { first_rs_col } else { 0 });
+        lines[0].insert_str(0, &" ".repeat(pad));
     }
     // A body the user wrote flush left gets a uniform indent, which keeps
     // Python's view of its block structure.
@@ -440,6 +467,7 @@ fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<Py
         }
     }
 
+    let first_py_col = indent_of(&lines[0]);
     // With a blank first line the `def` takes its place; otherwise it goes
     // on the line above (moving down a line only at the top of a file).
     let (first_line, header_line, body_from) = if first_blank {
@@ -464,6 +492,8 @@ fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<Py
             rs_line: start.line,
             aligned,
             indent_added,
+            first_rs_col,
+            first_py_col,
         }),
     })
 }
@@ -505,6 +535,30 @@ mod tests {
         let text = render_body("{\"return a\"}");
         let column = "fn f(a: i64) -> i64 {\"".len();
         assert_eq!(text, format!("def f(a):\n{}return a\n", " ".repeat(column)));
+    }
+
+    #[test]
+    fn text_on_the_quote_line_joins_the_block_below() {
+        let text = render_body("{\"x = a + 1\n        return x\"}");
+        assert_eq!(text, "def f(a):\n        x = a + 1\n        return x\n");
+    }
+
+    #[test]
+    fn token_body_keeps_tabs() {
+        let text = render_body("{\n\tx = a\n\tif x:\n\t\treturn x\n\treturn 0\n}");
+        assert_eq!(
+            text,
+            "def f(a):\n\tx = a\n\tif x:\n\t\treturn x\n\treturn 0\n"
+        );
+    }
+
+    #[test]
+    fn flush_left_token_body_is_indented_but_strings_are_not() {
+        let text = render_body("{\nx = \"\"\"a\nb\"\"\" + a\nif x:\n    return x\nreturn 0\n}");
+        assert_eq!(
+            text,
+            "def f(a):\n    x = \"\"\"a\nb\"\"\" + a\n    if x:\n        return x\n    return 0\n"
+        );
     }
 
     #[test]
