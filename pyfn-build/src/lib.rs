@@ -27,6 +27,9 @@
 //! the directory of the `libpython` that pyo3 was configured for (through
 //! Cargo's `links` metadata), and this crate turns it into an `rpath`.
 
+// The examples are build scripts: their `fn main` is the point.
+#![allow(clippy::needless_doctest_main)]
+
 use std::env;
 
 /// What [`setup`] found, returned by [`try_setup`].
@@ -95,10 +98,10 @@ pub fn try_setup() -> Result<Setup, Error> {
     let lib_dir = env::var("DEP_PYFN_LIB_DIR")
         .ok()
         .filter(|dir| !dir.is_empty());
-    if let Some(dir) = &lib_dir {
-        if let Some(arg) = rpath_arg(&env::var("CARGO_CFG_TARGET_OS").unwrap_or_default(), dir) {
-            println!("cargo:rustc-link-arg={arg}");
-        }
+    if let Some(dir) = &lib_dir
+        && let Some(arg) = rpath_arg(&env::var("CARGO_CFG_TARGET_OS").unwrap_or_default(), dir)
+    {
+        println!("cargo:rustc-link-arg={arg}");
     }
     Ok(Setup {
         lib_dir,
