@@ -169,7 +169,8 @@ py_fn! {
 #[test]
 fn f64_round_trip() {
     assert_eq!(hypot(3.0, 4.0).unwrap(), 5.0);
-    assert_eq!(hypot(-0.5, 1.2).unwrap(), 1.3);
+    // CPython 3.9's `math.hypot` may be one ulp off (3.10 made it exact).
+    assert!((hypot(-0.5, 1.2).unwrap() - 1.3).abs() < 1e-12);
     assert_eq!(float_from_int().unwrap(), 7.0);
     let (nan, _, _) = float_specials(f64::NAN).unwrap();
     assert!(nan);
