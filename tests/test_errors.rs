@@ -32,8 +32,10 @@ py_fn! {
 }
 
 py_fn! {
-    fn nothing_returned() -> String {
-        x = 1
+    /// Falls off the end (returning `None`) when `flag` is false.
+    fn nothing_returned(flag: bool) -> String {
+        if flag:
+            return "yes"
     }
 }
 
@@ -131,7 +133,8 @@ fn wrong_return_type_names_both_types() {
 
 #[test]
 fn missing_return_is_a_return_error() {
-    let err = nothing_returned().unwrap_err();
+    assert_eq!(nothing_returned(true).unwrap(), "yes");
+    let err = nothing_returned(false).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Return);
     assert_eq!(err.python_type(), Some("NoneType"));
     assert_eq!(err.rust_type(), Some("String"));

@@ -42,7 +42,10 @@ pub struct Input {
 
 /// One `fn` item as written.
 pub struct PyFn {
+    /// Attributes passed through to the generated function.
     pub attrs: Vec<Attribute>,
+    /// The `#[py(...)]` attributes, which are pyfn's.
+    pub py_attrs: Vec<Attribute>,
     pub vis: syn::Visibility,
     pub sig: Signature,
     pub body: Body,
@@ -74,7 +77,10 @@ impl Parse for Input {
 
 impl Parse for PyFn {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
+        let (py_attrs, attrs) = input
+            .call(Attribute::parse_outer)?
+            .into_iter()
+            .partition(|attr| attr.path().is_ident("py"));
         let vis: syn::Visibility = input.parse()?;
         let starts_fn = input.peek(Token![fn])
             || input.peek(Token![async])
@@ -104,6 +110,7 @@ impl Parse for PyFn {
         };
         Ok(PyFn {
             attrs,
+            py_attrs,
             vis,
             sig,
             body,
@@ -153,6 +160,33 @@ pub struct Func<'a> {
     pub ret: Option<&'a Type>,
     /// Lifetimes the types use but the signature does not declare (`'py`).
     pub implicit_lifetimes: Vec<syn::Lifetime>,
+    pub options: Options,
+}
+
+/// What `#[py(...)]` attributes ask for.
+#[derive(Default)]
+pub struct Options {
+    /// `#[py(allow_missing_imports)]`: modules the build interpreter lacks
+    /// are installed where the program runs.
+    pub allow_missing_imports: bool,
+}
+
+fn parse_options(attrs: &[Attribute], errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    for attr in attrs {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("allow_missing_imports") {
+                options.allow_missing_imports = true;
+                Ok(())
+            } else {
+                Err(meta.error("unknown `py` option; the options are: `allow_missing_imports`"))
+            }
+        });
+        if let Err(err) = parsed {
+            errors.push(err);
+        }
+    }
+    options
 }
 
 /// One parameter passed to Python.
@@ -311,6 +345,7 @@ pub fn check_signature<'a>(item: &'a PyFn, all_errors: &mut Errors) -> Option<Fu
     }
 
     let implicit_lifetimes = implicit_lifetimes(sig);
+    let options = parse_options(&item.py_attrs, errors);
     let ok = errors.is_empty();
     all_errors.append(std::mem::take(errors));
     if !ok {
@@ -323,6 +358,7 @@ pub fn check_signature<'a>(item: &'a PyFn, all_errors: &mut Errors) -> Option<Fu
         params,
         ret,
         implicit_lifetimes,
+        options,
     })
 }
 
@@ -334,6 +370,34 @@ fn check_python_name(ident: &Ident, name: &str, what: &str, errors: &mut Errors)
                 "`{name}` is a Python keyword and cannot name a {what} in Python; rename the {what}"
             ),
         ));
+    }
+}
+
+/// What the Rust return type can hold, for the checks on what the Python
+/// returns: `"unit"`, `"object"` (any Python object), `"value"` (a type
+/// that cannot hold `None`), or `"other"` (unknown: not checked).
+pub fn return_kind(ret: Option<&Type>) -> &'static str {
+    const OBJECTS: &[&str] = &["Py", "Bound", "Borrowed", "PyObject", "PyAny"];
+    const VALUES: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+        "f32", "f64", "bool", "char", "String", "Vec", "VecDeque", "HashMap", "BTreeMap",
+        "HashSet", "BTreeSet", "Cow", "PathBuf", "OsString",
+    ];
+    let Some(ty) = ret else {
+        return "unit";
+    };
+    match ty {
+        Type::Tuple(tuple) if tuple.elems.is_empty() => "unit",
+        Type::Tuple(_) | Type::Array(_) => "value",
+        Type::Paren(inner) => return_kind(Some(&inner.elem)),
+        Type::Path(path) if path.qself.is_none() => {
+            match path.path.segments.last().map(|s| s.ident.to_string()) {
+                Some(name) if OBJECTS.contains(&name.as_str()) => "object",
+                Some(name) if VALUES.contains(&name.as_str()) => "value",
+                _ => "other",
+            }
+        }
+        _ => "other",
     }
 }
 

@@ -4,9 +4,12 @@ use std::ffi::CString;
 
 use proc_macro2::{Punct, Spacing, Span, TokenStream, TokenTree};
 use pyo3::exceptions::PySyntaxError;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::code::PyCodeInput;
-use pyo3::types::{PyAnyMethods, PyCode, PyDict, PyDictMethods, PyTypeMethods};
-use pyo3::{PyErr, Python};
+use pyo3::types::{PyAnyMethods, PyCode, PyDict, PyDictMethods, PyModule, PyTypeMethods};
+use pyo3::{Bound, Py, PyAny, PyErr, PyResult, Python};
+
+use crate::ast::{Func, return_kind};
 
 use crate::interp::with_python;
 use crate::source::{Layout, Located, Pos, PySource, StrLayout};
@@ -119,18 +122,27 @@ fn rejection(py: Python<'_>, err: &PyErr) -> Rejection {
 
 fn report(source: &PySource, fn_name: &syn::Ident, rejection: &Rejection) -> syn::Error {
     let headline = format!("python: {}: {}", rejection.kind, rejection.message);
-    let Some(start) = rejection.start else {
-        return syn::Error::new(fn_name.span(), headline);
-    };
-    if start.line == source.header_line {
+    error_at(source, fn_name, rejection.start, rejection.end, &headline)
+}
+
+/// An error at Python position `start`..`end`: the tokens there (token
+/// form), or the literal with the line and a caret (string form); the
+/// function's name for the `def` line or no position.
+fn error_at(
+    source: &PySource,
+    fn_name: &syn::Ident,
+    start: Option<Pos>,
+    end: Option<Pos>,
+    message: &str,
+) -> syn::Error {
+    let Some(start) = start.filter(|start| start.line != source.header_line) else {
         // The `def` line is made from the Rust signature.
-        return syn::Error::new(fn_name.span(), headline);
-    }
+        return syn::Error::new(fn_name.span(), message);
+    };
     match &source.layout {
         Layout::Tokens(tokens) => {
             let first = token_at(tokens, start);
-            let last = rejection
-                .end
+            let last = end
                 .map(|end| {
                     token_at(
                         tokens,
@@ -142,15 +154,103 @@ fn report(source: &PySource, fn_name: &syn::Ident, rejection: &Rejection) -> syn
                 })
                 .filter(|&last| last >= first)
                 .unwrap_or(first);
-            spanned(tokens[first].span, tokens[last].span, headline)
+            spanned(tokens[first].span, tokens[last].span, message.to_owned())
         }
         Layout::Str(layout) => syn::Error::new(
             layout.span,
-            format!(
-                "{headline}\n{}",
-                excerpt(&source.text, layout, start, rejection.end)
-            ),
+            format!("{message}\n{}", excerpt(&source.text, layout, start, end)),
         ),
+    }
+}
+
+/// Runs `analyze.py` on a source that compiled: undefined names, imports
+/// that cannot resolve, generators, missing returns. Every finding is
+/// returned, so that one build reports them all.
+pub fn analyze(source: &PySource, func: &Func) -> Vec<syn::Error> {
+    let fn_name = &func.item.sig.ident;
+    let found = with_python(|py| -> PyResult<Vec<Finding>> {
+        let scope = PyDict::new(py);
+        scope.set_item("source", &source.text)?;
+        scope.set_item("name", &func.py_name)?;
+        scope.set_item("return_kind", return_kind(func.ret))?;
+        scope.set_item("allow_missing_imports", func.options.allow_missing_imports)?;
+        let code = ANALYZER.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            let text = CString::new(include_str!("analyze.py"))?;
+            Ok(
+                PyCode::compile(py, &text, c"analyze.py", PyCodeInput::File)?
+                    .into_any()
+                    .unbind(),
+            )
+        })?;
+        let exec = PyModule::import(py, "builtins")?.getattr("exec")?;
+        exec.call1((code.bind(py), &scope, &scope))?;
+        let Some(found) = scope.get_item("diagnostics")? else {
+            return Ok(Vec::new());
+        };
+        found
+            .try_iter()?
+            .map(|finding| Finding::from_dict(&finding?))
+            .collect()
+    });
+    match found {
+        Some(Ok(mut found)) => {
+            found.sort_by_key(|finding| (finding.line.unwrap_or(0), finding.col));
+            found
+                .into_iter()
+                .map(|finding| {
+                    let mut message = finding.message;
+                    if let Some(help) = finding.help {
+                        message.push_str("\nhelp: ");
+                        message.push_str(&help);
+                    }
+                    if finding.kind == "no_return" {
+                        if let Some(ret) = func.ret {
+                            return syn::Error::new_spanned(ret, message);
+                        }
+                    }
+                    let start = finding.line.map(|line| Pos {
+                        line,
+                        col: finding.col,
+                    });
+                    let end = finding.end_line.map(|line| Pos {
+                        line,
+                        col: finding.end_col,
+                    });
+                    error_at(source, fn_name, start, end, &message)
+                })
+                .collect()
+        }
+        // The analysis is an aid: if it cannot run, the build goes on (the
+        // source compiled); a CPython that cannot start was reported already.
+        Some(Err(_)) | None => Vec::new(),
+    }
+}
+
+static ANALYZER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// One finding of `analyze.py`.
+struct Finding {
+    kind: String,
+    message: String,
+    help: Option<String>,
+    line: Option<usize>,
+    col: usize,
+    end_line: Option<usize>,
+    end_col: usize,
+}
+
+impl Finding {
+    fn from_dict(dict: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let item = |key: &str| dict.get_item(key);
+        Ok(Finding {
+            kind: item("kind")?.extract()?,
+            message: item("message")?.extract()?,
+            help: item("help")?.extract()?,
+            line: item("line")?.extract()?,
+            col: item("col")?.extract()?,
+            end_line: item("end_line")?.extract()?,
+            end_col: item("end_col")?.extract()?,
+        })
     }
 }
 

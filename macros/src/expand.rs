@@ -43,10 +43,13 @@ fn expand_item(item: &PyFn) -> TokenStream {
     let params: Vec<&str> = func.params.iter().map(|p| p.py_name.as_str()).collect();
     let header = format!("def {}({}):", func.py_name, params.join(", "));
     let rendered = source::render(&item.body, &header, &mut errors);
-    if let Some(rendered) = rendered.as_ref().filter(|_| errors.is_empty())
-        && let Err(err) = check::check(rendered, &item.sig.ident)
-    {
-        errors.push(err);
+    if let Some(rendered) = rendered.as_ref().filter(|_| errors.is_empty()) {
+        match check::check(rendered, &item.sig.ident) {
+            Err(err) => errors.push(err),
+            Ok(()) => check::analyze(rendered, &func)
+                .into_iter()
+                .for_each(|err| errors.push(err)),
+        }
     }
     match rendered {
         Some(rendered) if errors.is_empty() => function(&func, Some(&rendered.text)),
