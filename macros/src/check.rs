@@ -203,10 +203,10 @@ pub fn analyze(source: &PySource, func: &Func) -> Vec<syn::Error> {
                         message.push_str("\nhelp: ");
                         message.push_str(&help);
                     }
-                    if finding.kind == "no_return" {
-                        if let Some(ret) = func.ret {
-                            return syn::Error::new_spanned(ret, message);
-                        }
+                    if finding.kind == "no_return"
+                        && let Some(ret) = func.ret
+                    {
+                        return syn::Error::new_spanned(ret, message);
                     }
                     let start = finding.line.map(|line| Pos {
                         line,
