@@ -309,6 +309,12 @@ pub fn check_signature<'a>(item: &'a PyFn, all_errors: &mut Errors) -> Option<Fu
         }
         let name = python_name(ident);
         check_python_name(ident, &name, "parameter", errors);
+        if params.iter().any(|param: &Param| param.py_name == name) {
+            errors.push(syn::Error::new(
+                ident.span(),
+                format!("duplicate parameter `{name}`"),
+            ));
+        }
         if let Some(found) = find_unsupported_type(&typed.ty) {
             errors.push(found);
         }
@@ -325,6 +331,12 @@ pub fn check_signature<'a>(item: &'a PyFn, all_errors: &mut Errors) -> Option<Fu
         ReturnType::Type(_, ty) => {
             if let Some(found) = find_unsupported_type(ty) {
                 errors.push(found);
+            }
+            if let Type::Reference(reference) = &**ty {
+                errors.push(syn::Error::new_spanned(
+                    reference,
+                    "a Python function cannot return a reference: the value is made by Python and nothing in Rust owns it; return an owned type such as `String` or `Vec<T>`",
+                ));
             }
             Some(&**ty)
         }
