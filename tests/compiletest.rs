@@ -24,3 +24,22 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/*.rs");
 }
+
+/// `docs/diagnostics.md` lists every ui case (it is generated from them by
+/// `scripts/diagnostics-doc`).
+#[test]
+fn every_diagnostic_is_documented() {
+    let docs = include_str!("../docs/diagnostics.md");
+    for entry in std::fs::read_dir("tests/ui").expect("tests/ui") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|ext| ext == "rs") {
+            let name = path.file_stem().expect("a name").to_string_lossy();
+            let stderr = std::fs::read_to_string(path.with_extension("stderr"))
+                .expect("each case has its .stderr");
+            assert!(
+                docs.contains(&format!("### `{name}`")) && docs.contains(stderr.trim_end()),
+                "{name} is missing or stale in docs/diagnostics.md: run scripts/diagnostics-doc"
+            );
+        }
+    }
+}
