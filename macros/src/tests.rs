@@ -376,3 +376,99 @@ fn analysis_finds_each_problem_on_every_cpython() {
     assert!(findings("def f(a):\n    raise ValueError(a)\n", "value").is_empty());
     assert!(findings("def f(a):\n    pass\n", "other").is_empty());
 }
+
+/// CPython's own invalid programs (the examples of `test.test_syntax`) as
+/// bodies in both forms: each gets CPython's error (or, in token form, a
+/// refusal), never a panic, never an accepted program CPython rejects.
+const SYNTAX_CASES: &std::ffi::CStr = cr#"
+import doctest, textwrap
+try:
+    import test.test_syntax as t
+    sources = [e.source for e in doctest.DocTestParser().get_examples(t.__doc__) if e.exc_msg]
+except ImportError:
+    # CPython without its test package (Debian's): a sample of the same.
+    sources = [
+        "(True := 1)\n", "obj.None = 1\n", "None = 1\n", "f() = 1\n", "del f()\n",
+        "[x for x in x] = 1\n", "a, b += 1, 2\n", "lambda: x = 1\n", "1 if 1 else 0 = 1\n",
+        "def f(x, x): pass\n", "print 'hello'\n", "if x = 3:\n    pass\n", "for x in range(10)\n",
+        "while True\n    pass\n", "x = (1, 2\n", "f(x for x in L, 1)\n", "class C(x for x in L):\n    pass\n",
+        "def f(*): pass\n", "def f(**x, *y): pass\n", "import a as b.c\n", "from x import y z\n",
+        "try:\n    pass\n", "x = 1 +\n", "else:\n    pass\n", "continue\n", "break\n",
+        "nonlocal x\n", "def g():\n    global x\n    x: int = 1\n", "f(**x, *y)\n", "f(a=1, a=2)\n",
+        "with x as 1:\n    pass\n", "a = 1 = 2\n", "'abc' = 1\n", "x += yield = 1\n", "0x\n", "1__0\n",
+        "1.2.3\n", "\"unterminated\n", "return = 1\n", "def f():\n    x = 1\n  y = 2\n",
+    ]
+cases = []
+for text in sources:
+    body = textwrap.indent(text, "    ")
+    source = "def f(*args, **kwargs):\n" + body
+    try:
+        compile(source, "<case>", "exec")
+        expected = None
+    except (SyntaxError, ValueError) as error:
+        expected = getattr(error, "msg", str(error))
+    cases.append((body, expected))
+"#;
+
+#[test]
+fn cpython_invalid_programs_are_reported_not_accepted() {
+    let cases: Vec<(String, Option<String>)> = crate::interp::with_python(|py| {
+        let scope = PyDict::new(py);
+        py.run(SYNTAX_CASES, Some(&scope), Some(&scope))
+            .expect("collects the cases");
+        scope
+            .get_item("cases")
+            .expect("readable")
+            .expect("cases")
+            .extract()
+            .expect("pairs")
+    })
+    .expect("CPython starts");
+    assert!(cases.len() > 30, "only {} cases", cases.len());
+    let (mut rejected, mut token_refused) = (0, 0);
+    for (body, expected) in &cases {
+        let hashes = "#".repeat(8);
+        for (form, rust) in [
+            (
+                "string",
+                format!("fn f() {{r{hashes}\"\n{body}\"{hashes}}}"),
+            ),
+            ("token", format!("fn f() {{\n{body}\n}}")),
+        ] {
+            let Ok(item) = syn::parse_str::<PyFn>(&rust) else {
+                continue; // not Rust tokens: rustc refuses it before pyfn
+            };
+            let mut errors = Errors::default();
+            let Some(rendered) = source::render(&item.body, "def f(*args, **kwargs):", &mut errors)
+            else {
+                assert_eq!(form, "token", "string form refused\n{body}");
+                token_refused += 1;
+                continue;
+            };
+            let outcome = crate::check::check(&rendered, &item.sig.ident);
+            match (expected, outcome) {
+                (Some(message), Err(error)) => {
+                    assert!(
+                        error.to_string().contains(message.as_str()),
+                        "{form} form of\n{body}\ngave `{error}`, CPython says `{message}`"
+                    );
+                    rejected += 1;
+                }
+                (None, Ok(())) => {}
+                (Some(message), Ok(())) => {
+                    panic!("{form} form accepted\n{body}\nwhich CPython rejects: {message}")
+                }
+                (None, Err(error)) if form == "token" => {
+                    // Rust's tokens lose what CPython needs (`\` continuation
+                    // spacing, ...): an error, never a silent change.
+                    let _ = error;
+                }
+                (None, Err(error)) => panic!("string form of\n{body}\nrejected: {error}"),
+            }
+        }
+    }
+    eprintln!(
+        "{} invalid programs: {rejected} rejected with CPython's message, {token_refused} refused by the token form",
+        cases.len()
+    );
+}
