@@ -7,6 +7,20 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::ast::{Body, Errors, PyFn};
+
+/// Runs these tests one at a time: CPython 3.11 before 3.11.5 (Debian's
+/// 3.11.2) fails `ast.parse` with "AST constructor recursion depth
+/// mismatch" when two threads parse at once (CPython issue 106905).
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+    crate::interp::with_python(f)
+}
 use crate::source;
 
 const MODULES: &[&str] = &[
@@ -113,7 +127,8 @@ fn render(rust: &str) -> Option<Result<String, ()>> {
 
 #[test]
 fn stdlib_bodies_keep_their_meaning_in_both_forms() {
-    crate::interp::with_python(|py| {
+    let _serial = serial();
+    python(|py| {
         let cases = collect(py);
         assert!(cases.len() > 1000, "only {} functions found", cases.len());
         let (mut tokens_same, mut tokens_refused, mut not_rust, mut strings_same) = (0, 0, 0, 0);
@@ -158,6 +173,7 @@ fn stdlib_bodies_keep_their_meaning_in_both_forms() {
 
 #[test]
 fn body_form_is_chosen_by_content() {
+    let _serial = serial();
     let item: PyFn = syn::parse_str("fn f() { \"doc\" }").expect("parses");
     assert!(matches!(item.body, Body::Str { .. }));
     let item: PyFn = syn::parse_str("fn f() { \"doc\"\n return 1 }").expect("parses");
@@ -171,6 +187,7 @@ fn expand(source: &str) -> String {
 
 #[test]
 fn expansion_names_the_runtime_by_absolute_path() {
+    let _serial = serial();
     let out = expand("pub fn add(a: i64, b: i64) -> i64 {\n    return a + b\n}");
     assert!(
         out.contains("pub fn add (a : i64 , b : i64) -> :: pyfn :: Result < i64 >"),
@@ -186,6 +203,7 @@ fn expansion_names_the_runtime_by_absolute_path() {
 
 #[test]
 fn python_token_parameter_skips_attach() {
+    let _serial = serial();
     let out = expand(
         "fn f(py: Python<'py>, x: Bound<'py, PyAny>) -> Bound<'py, PyAny> {\n    return x\n}",
     );
@@ -196,6 +214,7 @@ fn python_token_parameter_skips_attach() {
 
 #[test]
 fn raw_identifiers_are_python_names() {
+    let _serial = serial();
     let out = expand("fn r#match(r#type: &str) -> bool {\n    return type == \"x\"\n}");
     assert!(out.contains("def match(type):"), "{out}");
     assert!(out.contains("fn r#match"), "{out}");
@@ -203,6 +222,7 @@ fn raw_identifiers_are_python_names() {
 
 #[test]
 fn errors_keep_a_stub_with_the_same_signature() {
+    let _serial = serial();
     let out = expand("fn f(a: i64) -> i64 {\n    return a +\n}");
     assert!(out.contains("compile_error"), "{out}");
     assert!(
@@ -214,6 +234,7 @@ fn errors_keep_a_stub_with_the_same_signature() {
 
 #[test]
 fn garbage_input_is_an_error_not_a_panic() {
+    let _serial = serial();
     for input in [
         "",
         "fn",
@@ -284,7 +305,8 @@ for module_name in MODULES:
 
 #[test]
 fn analysis_has_no_false_positives_on_the_stdlib() {
-    crate::interp::with_python(|py| {
+    let _serial = serial();
+    python(|py| {
         let scope = PyDict::new(py);
         scope.set_item("MODULES", MODULES.to_vec()).expect("set");
         scope
@@ -317,7 +339,7 @@ fn analysis_has_no_false_positives_on_the_stdlib() {
 
 /// `(kind, line, col, end_col)` of each finding of `analyze.py` on `source`.
 fn findings(source: &str, return_kind: &str) -> Vec<(String, Option<usize>, usize, usize)> {
-    crate::interp::with_python(|py| {
+    python(|py| {
         let scope = PyDict::new(py);
         scope.set_item("source", source).expect("set");
         scope.set_item("name", "f").expect("set");
@@ -350,6 +372,7 @@ fn findings(source: &str, return_kind: &str) -> Vec<(String, Option<usize>, usiz
 
 #[test]
 fn analysis_finds_each_problem_on_every_cpython() {
+    let _serial = serial();
     let kind = |s: &str| Some(s.to_owned());
     let found = findings("def f(a):\n    totl = a\n    return total\n", "value");
     assert_eq!(found, vec![("undefined".into(), Some(3), 11, 16)]);
@@ -412,7 +435,8 @@ for text in sources:
 
 #[test]
 fn cpython_invalid_programs_are_reported_not_accepted() {
-    let cases: Vec<(String, Option<String>)> = crate::interp::with_python(|py| {
+    let _serial = serial();
+    let cases: Vec<(String, Option<String>)> = python(|py| {
         let scope = PyDict::new(py);
         py.run(SYNTAX_CASES, Some(&scope), Some(&scope))
             .expect("collects the cases");
