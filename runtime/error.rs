@@ -148,6 +148,23 @@ impl Error {
         error
     }
 
+    /// A copy, for an error kept and returned again (a closure whose
+    /// creation failed).
+    pub(crate) fn duplicate(&self, py: Python<'_>, function: &'static str) -> Self {
+        let e = &self.0;
+        Error(Box::new(Inner {
+            kind: e.kind,
+            function,
+            message: e.message.clone(),
+            exception_type: e.exception_type.clone(),
+            traceback: e.traceback.clone(),
+            parameter: e.parameter,
+            rust_type: e.rust_type,
+            python_type: e.python_type.clone(),
+            err: e.err.as_ref().map(|err| err.clone_ref(py)),
+        }))
+    }
+
     /// The stub generated when the Python code did not compile.
     pub(crate) fn not_compiled(function: &'static str) -> Self {
         Error::new(

@@ -29,13 +29,35 @@ pub struct Spec {
     pub param_types: &'static [&'static str],
     /// The return type, as written in Rust.
     pub return_type: &'static str,
+    /// Python expressions of the defaults of the last parameters, evaluated
+    /// once in the function's globals when it is built (`argdefs`).
+    pub defaults: &'static [&'static str],
+    /// For a closure, the captured names: the parameters of the outer
+    /// function the source defines around `name`, whose cells the closure
+    /// gets. `None` for a plain function.
+    pub captures: Option<&'static [&'static str]>,
 }
 
-/// One Python function: its spec, and the function object once built.
+/// The name of the function a closure's source defines around it.
+pub const CLOSURE_OUTER: &str = "_pyfn_outer";
+
+/// One Python function: its spec, and what is built from it once.
 #[doc(hidden)]
 pub struct Function {
     spec: Spec,
-    cell: PyOnceLock<Py<PyAny>>,
+    cell: PyOnceLock<Built>,
+}
+
+/// What `Function::build` makes, once per process.
+struct Built {
+    /// The function object (plain functions).
+    function: Option<Py<PyAny>>,
+    /// The code object, for building closure instances.
+    code: Py<PyAny>,
+    globals: Py<PyDict>,
+    argdefs: Option<Py<PyTuple>>,
+    /// For each of the code's `co_freevars`, its index in `Spec::captures`.
+    freevars: Vec<usize>,
 }
 
 impl Function {
@@ -52,46 +74,145 @@ impl Function {
         self.spec.name
     }
 
+    fn built(&self, py: Python<'_>) -> Result<&Built> {
+        self.cell.get_or_try_init(py, || self.build(py))
+    }
+
     /// The function object, built once per process.
     #[inline]
     pub fn get<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
-        self.cell
-            .get_or_try_init(py, || self.build(py))
-            .map(|function| function.bind(py))
+        match &self.built(py)?.function {
+            Some(function) => Ok(function.bind(py)),
+            None => Err(Error::build_failed(
+                py,
+                self.spec.name,
+                "a closure is called through its instance",
+                None,
+            )),
+        }
     }
 
     /// `compile(source, file, "exec")`, the function's code object taken
-    /// from the module's `co_consts` by name, and
+    /// from the module's `co_consts` by name (for a closure, from the outer
+    /// function's), the defaults evaluated, and for a plain function
     /// `types.FunctionType(code, globals, name, argdefs, closure)`.
-    fn build(&self, py: Python<'_>) -> Result<Py<PyAny>> {
+    fn build(&self, py: Python<'_>) -> Result<Built> {
         let spec = &self.spec;
         let fail =
             |context: &str, err: PyErr| Error::build_failed(py, spec.name, context, Some(err));
+        let missing = |what: &str| {
+            Error::build_failed(
+                py,
+                spec.name,
+                &format!("the compiled source defines no function `{what}`"),
+                None,
+            )
+        };
         let file = CString::new(spec.file).map_err(|_| {
             Error::build_failed(py, spec.name, "the source file name holds a NUL byte", None)
         })?;
         let module = PyCode::compile(py, spec.source, &file, PyCodeInput::File)
-            .map_err(|err| fail("the Python source does not compile", err))?;
-        let code = function_code(&module, spec.name)
-            .map_err(|err| fail("cannot read the compiled module", err))?
-            .ok_or_else(|| {
-                Error::build_failed(
-                    py,
-                    spec.name,
-                    &format!("the compiled source defines no function `{}`", spec.name),
-                    None,
-                )
-            })?;
+            .map_err(|err| fail("the Python source does not compile", err))?
+            .into_any();
+        let read = |err| fail("cannot read the compiled module", err);
+        let scope = match spec.captures {
+            Some(_) => function_code(&module, CLOSURE_OUTER)
+                .map_err(read)?
+                .ok_or_else(|| missing(CLOSURE_OUTER))?,
+            None => module,
+        };
+        let code = function_code(&scope, spec.name)
+            .map_err(read)?
+            .ok_or_else(|| missing(spec.name))?;
         let globals = new_globals(py, spec.module, spec.file)
             .map_err(|err| fail("cannot create the function's globals", err))?;
-        let function = new_function(&code, &globals, spec.name, None, None)
-            .map_err(|err| fail("cannot create the function object", err))?;
-        // The function's own name resolves in its globals, so that it can
-        // call itself recursively as it could in a Python module.
-        globals
-            .set_item(spec.name, &function)
-            .map_err(|err| fail("cannot create the function's globals", err))?;
-        Ok(function.unbind())
+        let argdefs = evaluate_defaults(&globals, spec.defaults)
+            .map_err(|err| fail("a default value failed to evaluate", err))?;
+        let freevars = match spec.captures {
+            Some(captures) => closure_order(&code, captures)
+                .map_err(read)?
+                .ok_or_else(|| {
+                    Error::build_failed(
+                        py,
+                        spec.name,
+                        "the closure's free variables are not its captures",
+                        None,
+                    )
+                })?,
+            None => Vec::new(),
+        };
+        let function = match spec.captures {
+            Some(_) => None,
+            None => {
+                let function = new_function(&code, &globals, spec.name, argdefs.as_ref(), None)
+                    .map_err(|err| fail("cannot create the function object", err))?;
+                // The function's own name resolves in its globals, so that it
+                // can call itself recursively as it could in a Python module.
+                globals
+                    .set_item(spec.name, &function)
+                    .map_err(|err| fail("cannot create the function's globals", err))?;
+                Some(function.unbind())
+            }
+        };
+        Ok(Built {
+            function,
+            code: code.unbind(),
+            globals: globals.unbind(),
+            argdefs: argdefs.map(Bound::unbind),
+            freevars,
+        })
+    }
+
+    /// A new closure instance over the captured `values` (in the order of
+    /// `Spec::captures`): only `FunctionType(code, globals, name, argdefs,
+    /// cells)`, the source was compiled once.
+    fn instance(&self, py: Python<'_>, values: &[Bound<'_, PyAny>]) -> Result<Py<PyAny>> {
+        let built = self.built(py)?;
+        let fail = |err: PyErr| {
+            Error::build_failed(py, self.spec.name, "cannot create the closure", Some(err))
+        };
+        let mut cells = Vec::with_capacity(built.freevars.len());
+        for &index in &built.freevars {
+            let value = values.get(index).ok_or_else(|| {
+                Error::build_failed(py, self.spec.name, "a captured value is missing", None)
+            })?;
+            // SAFETY: `value` is a live object; `PyCell_New` takes a new
+            // reference to it and returns a new reference or NULL.
+            let cell = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyCell_New(value.as_ptr())) }
+                .map_err(fail)?;
+            cells.push(cell);
+        }
+        let closure = PyTuple::new(py, cells).map_err(fail)?;
+        new_function(
+            built.code.bind(py),
+            built.globals.bind(py),
+            self.spec.name,
+            built.argdefs.as_ref().map(|argdefs| argdefs.bind(py)),
+            Some(&closure),
+        )
+        .map(Bound::unbind)
+        .map_err(fail)
+    }
+
+    /// Converts captured value `index` to a Python object.
+    #[inline]
+    pub fn capture<'py, T>(
+        &self,
+        py: Python<'py>,
+        index: usize,
+        value: T,
+    ) -> Result<Bound<'py, PyAny>>
+    where
+        T: IntoPyObject<'py>,
+    {
+        let name = self
+            .spec
+            .captures
+            .and_then(|captures| captures.get(index).copied())
+            .unwrap_or("?");
+        value.into_bound_py_any(py).map_err(|err| {
+            Error::argument(py, self.spec.name, name, std::any::type_name::<T>(), err)
+        })
     }
 
     /// Converts argument `index` to a Python object.
@@ -158,7 +279,7 @@ impl Function {
 /// compiled module `module`, by `co_name`, never by position: the module's
 /// constants also hold the docstring, default values and other code.
 fn function_code<'py>(
-    module: &Bound<'py, PyCode>,
+    module: &Bound<'py, PyAny>,
     name: &str,
 ) -> pyo3::PyResult<Option<Bound<'py, PyAny>>> {
     let code_type = module.get_type();
@@ -174,6 +295,40 @@ fn function_code<'py>(
         }
     }
     Ok(None)
+}
+
+/// `argdefs`: each default expression evaluated in `globals`.
+fn evaluate_defaults<'py>(
+    globals: &Bound<'py, PyDict>,
+    defaults: &[&str],
+) -> pyo3::PyResult<Option<Bound<'py, PyTuple>>> {
+    if defaults.is_empty() {
+        return Ok(None);
+    }
+    let py = globals.py();
+    let eval = PyModule::import(py, "builtins")?.getattr("eval")?;
+    let values = defaults
+        .iter()
+        .map(|expression| eval.call1((*expression, globals)))
+        .collect::<pyo3::PyResult<Vec<_>>>()?;
+    PyTuple::new(py, values).map(Some)
+}
+
+/// For each of `code.co_freevars`, its index in `captures`; `None` if one
+/// is not captured.
+fn closure_order(code: &Bound<'_, PyAny>, captures: &[&str]) -> pyo3::PyResult<Option<Vec<usize>>> {
+    let mut order = Vec::new();
+    for name in code
+        .getattr(pyo3::intern!(code.py(), "co_freevars"))?
+        .try_iter()?
+    {
+        let name: String = name?.extract()?;
+        match captures.iter().position(|capture| *capture == name) {
+            Some(index) => order.push(index),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(order))
 }
 
 /// A fresh globals dict for one function (or one module of functions).
@@ -202,6 +357,34 @@ fn new_function<'py>(
     function_type.call1((code, globals, name, argdefs, closure))
 }
 
+/// A closure's Python function object, created when the Rust closure is.
+/// A failure is kept and returned by every call.
+#[doc(hidden)]
+pub struct Instance {
+    function: &'static Function,
+    object: std::result::Result<Py<PyAny>, Error>,
+}
+
+impl Instance {
+    /// Converts the captures (`capture`) and creates the function object.
+    pub fn new<F, const N: usize>(function: &'static Function, capture: F) -> Self
+    where
+        F: for<'py> FnOnce(Python<'py>) -> Result<[Bound<'py, PyAny>; N]>,
+    {
+        let object = attach(function, |py| function.instance(py, &capture(py)?));
+        Instance { function, object }
+    }
+
+    /// The function object, or the error that kept it from being created.
+    #[inline]
+    pub fn get<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
+        match &self.object {
+            Ok(object) => Ok(object.bind(py)),
+            Err(err) => Err(err.duplicate(py, self.function.name())),
+        }
+    }
+}
+
 /// Runs `f` attached to the interpreter, starting it if needed.
 #[doc(hidden)]
 #[inline]
@@ -221,14 +404,16 @@ where
 mod tests {
     use super::*;
 
-    fn compile<'py>(py: Python<'py>, source: &CStr) -> Bound<'py, PyCode> {
-        PyCode::compile(py, source, c"test.rs", PyCodeInput::File).expect("compiles")
+    fn compile_any<'py>(py: Python<'py>, source: &CStr) -> Bound<'py, PyAny> {
+        PyCode::compile(py, source, c"test.rs", PyCodeInput::File)
+            .expect("compiles")
+            .into_any()
     }
 
     #[test]
     fn code_object_is_found_by_name_not_position() {
         Python::attach(|py| {
-            let module = compile(
+            let module = compile_any(
                 py,
                 c"'module docstring'\nLIMIT = (1, 2)\ndef helper(): pass\ndef target(x): return x\n",
             );
@@ -260,6 +445,8 @@ mod tests {
             params: &[],
             param_types: &[],
             return_type: "(String, String, String, u32)",
+            defaults: &[],
+            captures: None,
         });
         Python::attach(|py| {
             let f = F.get(py).expect("built");
@@ -287,6 +474,8 @@ mod tests {
             params: &[],
             param_types: &[],
             return_type: "()",
+            defaults: &[],
+            captures: None,
         });
         Python::attach(|py| {
             let err = F.get(py).expect_err("an error");
@@ -305,6 +494,8 @@ mod tests {
             params: &[],
             param_types: &[],
             return_type: "()",
+            defaults: &[],
+            captures: None,
         });
         Python::attach(|py| {
             let err = F.get(py).expect_err("an error");

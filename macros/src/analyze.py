@@ -10,6 +10,7 @@
 #                that cannot hold None), or "other" (unknown: no check)
 #   allow_missing_imports  skip the import check
 #   known_globals  optional: more names the function's globals will hold
+#   closure      optional: free names are captures, not errors
 # Output: `diagnostics`, a list of dicts with `kind`, `message`, `help`
 # (or None), and `line`, `col`, `end_line`, `end_col` (1-based lines,
 # 0-based columns in characters; `line` None for "the signature").
@@ -23,6 +24,8 @@ import symtable
 import sys
 
 diagnostics = []
+captures = []
+_closure = globals().get("closure", False)
 _lines = source.split("\n")
 
 
@@ -127,6 +130,19 @@ if _undefined:
             )
             continue
         # Prefer the function's own names; a builtin must be closer.
+        if _closure:
+            # A closure captures the Rust variable of that name.
+            _use = _first_use.get(_n, (None, None))[1]
+            _where = {"name": _n, "line": None, "col": 0, "end_line": None, "end_col": 0}
+            if _use is not None:
+                _where.update(
+                    line=_use.lineno,
+                    col=_char_col(_use.lineno, _use.col_offset),
+                    end_line=_use.end_lineno,
+                    end_col=_char_col(_use.end_lineno, _use.end_col_offset),
+                )
+            captures.append(_where)
+            continue
         _close = difflib.get_close_matches(
             _n, sorted(_candidates - _builtin_names - {_n}), n=1, cutoff=0.7
         ) or difflib.get_close_matches(_n, sorted(_builtin_names - {_n}), n=1, cutoff=0.8)

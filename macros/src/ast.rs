@@ -35,9 +35,12 @@ impl Errors {
     }
 }
 
-/// The whole macro input: one or more `fn` items.
-pub struct Input {
-    pub items: Vec<PyFn>,
+/// The whole macro input: one or more `fn` items, or one closure.
+pub enum Input {
+    Items(Vec<PyFn>),
+    /// `|x: i64| -> i64 { … }`: an expression; free Python names capture
+    /// the Rust variables of the same name.
+    Closure(Box<PyFn>),
 }
 
 /// One `fn` item as written.
@@ -49,6 +52,8 @@ pub struct PyFn {
     pub vis: syn::Visibility,
     pub sig: Signature,
     pub body: Body,
+    /// For a closure, the span of its opening `|`.
+    pub closure: Option<Span>,
 }
 
 /// The Python body.
@@ -67,11 +72,18 @@ impl Parse for Input {
                 "`py_fn!` needs at least one function, as in `py_fn! { fn add(a: i64, b: i64) -> i64 { return a + b } }`",
             ));
         }
+        if input.peek(Token![|]) || input.peek(Token![||]) || input.peek(Token![move]) {
+            let closure = parse_closure(input)?;
+            if !input.is_empty() {
+                return Err(input.error("unexpected tokens after the closure's body"));
+            }
+            return Ok(Input::Closure(Box::new(closure)));
+        }
         let mut items = Vec::new();
         while !input.is_empty() {
             items.push(input.parse()?);
         }
-        Ok(Input { items })
+        Ok(Input::Items(items))
     }
 }
 
@@ -114,8 +126,73 @@ impl Parse for PyFn {
             vis,
             sig,
             body,
+            closure: None,
         })
     }
+}
+
+/// The Python name of the function a closure runs.
+pub const CLOSURE_NAME: &str = "_pyfn_closure";
+
+/// `move? |name: Type, …| (-> Type)? { body }`, as a function signature.
+fn parse_closure(input: ParseStream) -> syn::Result<PyFn> {
+    let _: Option<Token![move]> = input.parse()?;
+    let start = input.span();
+    let mut inputs = syn::punctuated::Punctuated::new();
+    if input.peek(Token![||]) {
+        let _: Token![||] = input.parse()?;
+    } else {
+        let _: Token![|] = input.parse()?;
+        while !input.peek(Token![|]) {
+            let attrs = input.call(Attribute::parse_outer)?;
+            let pat = Pat::parse_single(input)?;
+            if !input.peek(Token![:]) {
+                return Err(syn::Error::new_spanned(
+                    &pat,
+                    "closure parameters need their types, as in `|x: i64|`: pyfn converts by type",
+                ));
+            }
+            let colon_token: Token![:] = input.parse()?;
+            let ty: Type = input.parse()?;
+            inputs.push_value(FnArg::Typed(syn::PatType {
+                attrs,
+                pat: Box::new(pat),
+                colon_token,
+                ty: Box::new(ty),
+            }));
+            if input.peek(Token![|]) {
+                break;
+            }
+            inputs.push_punct(input.parse()?);
+        }
+        let _: Token![|] = input.parse()?;
+    }
+    let output: ReturnType = input.parse()?;
+    if !input.peek(syn::token::Brace) {
+        return Err(input.error("expected the Python body in braces, `{ … }`"));
+    }
+    let group: Group = input.parse()?;
+    let sig = Signature {
+        constness: None,
+        asyncness: None,
+        safety: syn::Safety::Default,
+        abi: None,
+        fn_token: Token![fn](start),
+        ident: Ident::new(CLOSURE_NAME, start),
+        generics: syn::Generics::default(),
+        paren_token: syn::token::Paren(start),
+        inputs,
+        variadic: None,
+        output,
+    };
+    Ok(PyFn {
+        attrs: Vec::new(),
+        py_attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        sig,
+        body: body_of(group),
+        closure: Some(start),
+    })
 }
 
 /// The last token of a signature, for errors that follow it.

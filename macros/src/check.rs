@@ -135,7 +135,7 @@ fn error_at(
     end: Option<Pos>,
     message: &str,
 ) -> syn::Error {
-    let Some(start) = start.filter(|start| start.line != source.header_line) else {
+    let Some(start) = start.filter(|start| start.line > source.header_end) else {
         // The `def` line is made from the Rust signature.
         return syn::Error::new(fn_name.span(), message);
     };
@@ -166,14 +166,15 @@ fn error_at(
 /// Runs `analyze.py` on a source that compiled: undefined names, imports
 /// that cannot resolve, generators, missing returns. Every finding is
 /// returned, so that one build reports them all.
-pub fn analyze(source: &PySource, func: &Func) -> Vec<syn::Error> {
+pub fn analyze(source: &PySource, func: &Func) -> (Vec<syn::Error>, Vec<Capture>) {
     let fn_name = &func.item.sig.ident;
-    let found = with_python(|py| -> PyResult<Vec<Finding>> {
+    let found = with_python(|py| -> PyResult<(Vec<Finding>, Vec<Finding>)> {
         let scope = PyDict::new(py);
         scope.set_item("source", &source.text)?;
         scope.set_item("name", &func.py_name)?;
         scope.set_item("return_kind", return_kind(func.ret))?;
         scope.set_item("allow_missing_imports", func.options.allow_missing_imports)?;
+        scope.set_item("closure", func.item.closure.is_some())?;
         let code = ANALYZER.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
             let text = CString::new(include_str!("analyze.py"))?;
             Ok(
@@ -184,45 +185,69 @@ pub fn analyze(source: &PySource, func: &Func) -> Vec<syn::Error> {
         })?;
         let exec = PyModule::import(py, "builtins")?.getattr("exec")?;
         exec.call1((code.bind(py), &scope, &scope))?;
-        let Some(found) = scope.get_item("diagnostics")? else {
-            return Ok(Vec::new());
+        let list = |key: &str| -> PyResult<Vec<Finding>> {
+            match scope.get_item(key)? {
+                Some(found) => found
+                    .try_iter()?
+                    .map(|finding| Finding::from_dict(&finding?))
+                    .collect(),
+                None => Ok(Vec::new()),
+            }
         };
-        found
-            .try_iter()?
-            .map(|finding| Finding::from_dict(&finding?))
-            .collect()
+        Ok((list("diagnostics")?, list("captures")?))
     });
-    match found {
-        Some(Ok(mut found)) => {
-            found.sort_by_key(|finding| (finding.line.unwrap_or(0), finding.col));
-            found
-                .into_iter()
-                .map(|finding| {
-                    let mut message = finding.message;
-                    if let Some(help) = finding.help {
-                        message.push_str("\nhelp: ");
-                        message.push_str(&help);
-                    }
-                    if finding.kind == "no_return"
-                        && let Some(ret) = func.ret
-                    {
-                        return syn::Error::new_spanned(ret, message);
-                    }
-                    let start = finding.line.map(|line| Pos {
-                        line,
-                        col: finding.col,
-                    });
-                    let end = finding.end_line.map(|line| Pos {
-                        line,
-                        col: finding.end_col,
-                    });
-                    error_at(source, fn_name, start, end, &message)
-                })
-                .collect()
-        }
+    let (mut found, captures) = match found {
+        Some(Ok(found)) => found,
         // The analysis is an aid: if it cannot run, the build goes on (the
         // source compiled); a CPython that cannot start was reported already.
-        Some(Err(_)) | None => Vec::new(),
+        Some(Err(_)) | None => (Vec::new(), Vec::new()),
+    };
+    found.sort_by_key(|finding| (finding.line.unwrap_or(0), finding.col));
+    let errors = found
+        .into_iter()
+        .map(|finding| {
+            let mut message = finding.message.clone();
+            if let Some(help) = &finding.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            if finding.kind == "no_return"
+                && let Some(ret) = func.ret
+            {
+                return syn::Error::new_spanned(ret, message);
+            }
+            let end = finding.end_line.map(|line| Pos {
+                line,
+                col: finding.end_col,
+            });
+            error_at(source, fn_name, finding.start(), end, &message)
+        })
+        .collect();
+    let captures = captures
+        .into_iter()
+        .map(|finding| Capture {
+            span: span_at(source, fn_name, finding.start()),
+            name: finding.name.unwrap_or_default(),
+        })
+        .collect();
+    (errors, captures)
+}
+
+/// A name a closure captures from Rust, and where the body first uses it.
+pub struct Capture {
+    pub name: String,
+    pub span: Span,
+}
+
+/// The span of the token at Python position `pos` (token form), or of the
+/// literal (string form), or else of the function's name.
+fn span_at(source: &PySource, fn_name: &syn::Ident, pos: Option<Pos>) -> Span {
+    match (&source.layout, pos) {
+        (Layout::Tokens(tokens), Some(pos)) if pos.line > source.header_end => {
+            tokens[token_at(tokens, pos)].span
+        }
+        (Layout::Str(layout), Some(pos)) if pos.line > source.header_end => layout.span,
+        _ => fn_name.span(),
     }
 }
 
@@ -233,6 +258,8 @@ struct Finding {
     kind: String,
     message: String,
     help: Option<String>,
+    /// A capture's name.
+    name: Option<String>,
     line: Option<usize>,
     col: usize,
     end_line: Option<usize>,
@@ -240,12 +267,27 @@ struct Finding {
 }
 
 impl Finding {
+    fn start(&self) -> Option<Pos> {
+        self.line.map(|line| Pos {
+            line,
+            col: self.col,
+        })
+    }
+
     fn from_dict(dict: &Bound<'_, PyAny>) -> PyResult<Self> {
         let item = |key: &str| dict.get_item(key);
+        // Captures have a name and no message; diagnostics the reverse.
+        let text = |key: &str| -> PyResult<Option<String>> {
+            match dict.get_item(key) {
+                Ok(value) => value.extract(),
+                Err(_) => Ok(None),
+            }
+        };
         Ok(Finding {
-            kind: item("kind")?.extract()?,
-            message: item("message")?.extract()?,
-            help: item("help")?.extract()?,
+            kind: text("kind")?.unwrap_or_default(),
+            message: text("message")?.unwrap_or_default(),
+            help: text("help")?,
+            name: text("name")?,
             line: item("line")?.extract()?,
             col: item("col")?.extract()?,
             end_line: item("end_line")?.extract()?,

@@ -10,6 +10,7 @@ use syn::spanned::Spanned;
 use syn::{GenericParam, LifetimeParam};
 
 use crate::ast::{Errors, Func, Input, PyFn, check_signature};
+use crate::source::CLOSURE_OUTER;
 use crate::{check, source};
 
 /// The whole macro: parse, check each item, expand each item.
@@ -28,7 +29,8 @@ pub fn py_fn(input: TokenStream) -> TokenStream {
 
 fn expand_input(input: TokenStream) -> TokenStream {
     match syn::parse2::<Input>(input) {
-        Ok(input) => input.items.iter().map(expand_item).collect(),
+        Ok(Input::Items(items)) => items.iter().map(expand_item).collect(),
+        Ok(Input::Closure(closure)) => expand_item(&closure),
         Err(err) => err.into_compile_error(),
     }
 }
@@ -42,25 +44,69 @@ fn expand_item(item: &PyFn) -> TokenStream {
     };
     let params: Vec<&str> = func.params.iter().map(|p| p.py_name.as_str()).collect();
     let header = format!("def {}({}):", func.py_name, params.join(", "));
-    let rendered = source::render(&item.body, &header, &mut errors);
+    let mut rendered = source::render(&item.body, std::slice::from_ref(&header), &mut errors);
+    let mut captures = Vec::new();
     if let Some(rendered) = rendered.as_ref().filter(|_| errors.is_empty()) {
         match check::check(rendered, &item.sig.ident) {
             Err(err) => errors.push(err),
-            Ok(()) => check::analyze(rendered, &func)
-                .into_iter()
-                .for_each(|err| errors.push(err)),
+            Ok(()) => {
+                let (found, free) = check::analyze(rendered, &func);
+                found.into_iter().for_each(|err| errors.push(err));
+                captures = free;
+            }
         }
     }
-    match rendered {
-        Some(rendered) if errors.is_empty() => function(&func, Some(&rendered.text)),
-        // Keep the function defined, so callers see only our error, not a
-        // cascade of "cannot find function".
-        _ => {
-            let mut out = function(&func, None);
-            out.extend(errors.into_compile_error());
-            out
+    if item.closure.is_some() && errors.is_empty() {
+        // A closure's code object is the inner function of an outer one
+        // whose parameters are the captures: its free variables, filled
+        // with cells each time a closure is created.
+        let names: Vec<&str> = captures.iter().map(|c| c.name.as_str()).collect();
+        let outer = format!("def {CLOSURE_OUTER}({}):", names.join(", "));
+        rendered = source::render(&item.body, &[outer, format!(" {header}")], &mut errors);
+        if let Some(rendered) = rendered.as_ref().filter(|_| errors.is_empty())
+            && let Err(err) = check::check(rendered, &item.sig.ident)
+        {
+            errors.push(err);
         }
     }
+    let capture_idents: Vec<(Ident, &check::Capture)> = captures
+        .iter()
+        .filter_map(|capture| match rust_ident(&capture.name, capture.span) {
+            Some(ident) => Some((ident, capture)),
+            None => {
+                errors.push(syn::Error::new(
+                    capture.span,
+                    format!(
+                        "`{}` cannot be captured from Rust: no Rust variable can have that name",
+                        capture.name
+                    ),
+                ));
+                None
+            }
+        })
+        .collect();
+    let source = rendered
+        .as_ref()
+        .filter(|_| errors.is_empty())
+        .map(|rendered| rendered.text.as_str());
+    // On error the function or closure is still emitted (as a stub), so
+    // callers see only our error, not a cascade of "cannot find function".
+    let mut out = match item.closure {
+        Some(_) => closure(&func, source, &capture_idents),
+        None => function(&func, source),
+    };
+    out.extend(errors.into_compile_error());
+    out
+}
+
+/// The Rust identifier naming Python name `name`: `r#type` for `type`;
+/// `None` for names no Rust variable can have (`self`, `_`).
+fn rust_ident(name: &str, span: Span) -> Option<Ident> {
+    let mut ident = syn::parse_str::<Ident>(name)
+        .or_else(|_| syn::parse_str::<Ident>(&format!("r#{name}")))
+        .ok()?;
+    ident.set_span(span);
+    Some(ident)
 }
 
 /// The Rust function; `source` is `None` for a stub after an error.
@@ -76,24 +122,31 @@ fn function(func: &Func, source: Option<&str>) -> TokenStream {
             .params
             .push(GenericParam::Lifetime(LifetimeParam::new(lifetime.clone())));
     }
-    let ret = match func.ret {
-        Some(ty) => ty.to_token_stream(),
-        None => quote!(()),
-    };
+    let ret = return_type(func);
     let body = match source {
-        Some(source) => call(func, source),
-        None => {
-            let name = &func.py_name;
-            let used = func
-                .params
-                .iter()
-                .map(|param| param.ident)
-                .chain(func.py_token);
+        Some(source) => {
+            let names = Names::new();
+            let spec = spec(func, source, None);
+            let cell = &names.cell;
+            let py = &names.py;
+            let steps = call_steps(func, &names, quote!(#cell.get(#py)?));
+            let run = match func.py_token {
+                // The caller holds the interpreter: no second attach.
+                Some(token) => {
+                    quote! {
+                        let #py = #token;
+                        #steps
+                    }
+                }
+                None => quote!(::pyfn::__private::attach(&#cell, move |#py| { #steps })),
+            };
             quote! {
-                let _ = (#(#used,)*);
-                ::core::result::Result::Err(::pyfn::__private::not_compiled(#name))
+                // Built on the first call, once per process; see `Function::get`.
+                static #cell: ::pyfn::__private::Function = ::pyfn::__private::Function::new(#spec);
+                #run
             }
         }
+        None => stub(func),
     };
     quote! {
         #(#attrs)*
@@ -103,15 +156,85 @@ fn function(func: &Func, source: Option<&str>) -> TokenStream {
     }
 }
 
-/// The body of a checked function: the cached Python function and one
-/// call of it.
-fn call(func: &Func, source: &str) -> TokenStream {
-    let hygienic = |name: &str| Ident::new(name, Span::mixed_site());
-    let py = hygienic("py");
-    let function = hygienic("function");
-    let result = hygienic("result");
-    let cell = Ident::new("__PYFN_FUNCTION", Span::mixed_site());
+/// The closure expression; `source` is `None` for a stub after an error.
+fn closure(
+    func: &Func,
+    source: Option<&str>,
+    captures: &[(Ident, &check::Capture)],
+) -> TokenStream {
+    let inputs = &func.item.sig.inputs;
+    let ret = return_type(func);
+    let Some(source) = source else {
+        let body = stub(func);
+        return quote!(move |#inputs| -> ::pyfn::Result<#ret> { #body });
+    };
+    let names = Names::new();
+    let (cell, py, instance) = (&names.cell, &names.py, &names.instance);
+    let capture_names = captures.iter().map(|(_, capture)| &capture.name);
+    let spec = spec(func, source, Some(quote!(&[#(#capture_names),*])));
+    let values = captures.iter().enumerate().map(|(index, (ident, capture))| {
+        quote_spanned!(capture.span=> #cell.capture(#py, #index, &#ident)?)
+    });
+    let steps = call_steps(func, &names, quote!(#instance.get(#py)?));
+    quote! {{
+        // Compiled once per process; each closure only creates a function
+        // object over its own captured values.
+        static #cell: ::pyfn::__private::Function = ::pyfn::__private::Function::new(#spec);
+        let #instance = ::pyfn::__private::Instance::new(&#cell, |#py| {
+            ::core::result::Result::Ok([#(#values),*])
+        });
+        move |#inputs| -> ::pyfn::Result<#ret> {
+            ::pyfn::__private::attach(&#cell, |#py| { #steps })
+        }
+    }}
+}
 
+/// The generated code's own local names, hygienic (mixed-site).
+struct Names {
+    py: Ident,
+    function: Ident,
+    result: Ident,
+    instance: Ident,
+    cell: Ident,
+}
+
+impl Names {
+    fn new() -> Self {
+        let hygienic = |name: &str| Ident::new(name, Span::mixed_site());
+        Names {
+            py: hygienic("py"),
+            function: hygienic("function"),
+            result: hygienic("result"),
+            instance: hygienic("instance"),
+            cell: hygienic("__PYFN_FUNCTION"),
+        }
+    }
+}
+
+fn return_type(func: &Func) -> TokenStream {
+    match func.ret {
+        Some(ty) => ty.to_token_stream(),
+        None => quote!(()),
+    }
+}
+
+/// What a function whose Python did not compile does: nothing, since the
+/// build fails; it only keeps the signature (and uses the parameters).
+fn stub(func: &Func) -> TokenStream {
+    let name = &func.py_name;
+    let used = func
+        .params
+        .iter()
+        .map(|param| param.ident)
+        .chain(func.py_token);
+    quote! {
+        let _ = (#(#used,)*);
+        ::core::result::Result::Err(::pyfn::__private::not_compiled(#name))
+    }
+}
+
+/// The `Spec` literal of a checked function.
+fn spec(func: &Func, source: &str, captures: Option<TokenStream>) -> TokenStream {
     let name = &func.py_name;
     // The source is checked to hold no NUL before it gets here.
     let source = match CString::new(source) {
@@ -121,7 +244,35 @@ fn call(func: &Func, source: &str) -> TokenStream {
     let param_names = func.params.iter().map(|p| &p.py_name);
     let param_types = func.params.iter().map(|p| type_text(p.ty));
     let return_type = func.ret.map_or_else(|| "()".to_owned(), type_text);
+    let captures = match captures {
+        Some(captures) => quote!(::core::option::Option::Some(#captures)),
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        ::pyfn::__private::Spec {
+            name: #name,
+            source: #source,
+            file: ::core::file!(),
+            module: ::core::module_path!(),
+            params: &[#(#param_names),*],
+            param_types: &[#(#param_types),*],
+            return_type: #return_type,
+            defaults: &[],
+            captures: #captures,
+        }
+    }
+}
 
+/// Converting the arguments, the call, converting the result; `function`
+/// is an expression giving the function object.
+fn call_steps(func: &Func, names: &Names, function: TokenStream) -> TokenStream {
+    let Names {
+        py,
+        function: function_ident,
+        result,
+        cell,
+        ..
+    } = names;
     let args = func.params.iter().enumerate().map(|(index, param)| {
         let ident = param.ident;
         quote_spanned!(param.ty.span()=> #cell.arg(#py, #index, #ident)?)
@@ -133,34 +284,10 @@ fn call(func: &Func, source: &str) -> TokenStream {
         },
         Some(ty) => quote_spanned!(ty.span()=> #cell.ret::<#ty>(#result)),
     };
-    let steps = quote! {
-        let #function = #cell.get(#py)?;
-        let #result = #cell.call(#function, [#(#args),*])?;
-        #convert
-    };
-    let run = match func.py_token {
-        // The caller holds the interpreter: no second attach.
-        Some(token) => quote! {
-            let #py = #token;
-            #steps
-        },
-        None => quote! {
-            ::pyfn::__private::attach(&#cell, move |#py| { #steps })
-        },
-    };
     quote! {
-        // Built on the first call, once per process; see `Function::get`.
-        static #cell: ::pyfn::__private::Function =
-            ::pyfn::__private::Function::new(::pyfn::__private::Spec {
-                name: #name,
-                source: #source,
-                file: ::core::file!(),
-                module: ::core::module_path!(),
-                params: &[#(#param_names),*],
-                param_types: &[#(#param_types),*],
-                return_type: #return_type,
-            });
-        #run
+        let #function_ident = #function;
+        let #result = #cell.call(#function_ident, [#(#args),*])?;
+        #convert
     }
 }
 

@@ -19,8 +19,8 @@ pub struct Pos {
 /// The Python source of one function, and where its pieces came from.
 pub struct PySource {
     pub text: String,
-    /// The Python line of `def name(…):`.
-    pub header_line: usize,
+    /// The last Python line of the `def` lines before the body.
+    pub header_end: usize,
     pub layout: Layout,
 }
 
@@ -55,10 +55,15 @@ pub struct StrLayout {
     pub first_py_col: usize,
 }
 
+/// The function a closure's source defines around the closure's own; the
+/// runtime looks it up by this name (`pyfn::__private::CLOSURE_OUTER`).
+pub const CLOSURE_OUTER: &str = "_pyfn_outer";
+
 const STRING_FORM_HINT: &str = "write the body as a string literal instead: `{r#\"…\"#}`";
 
-/// Renders `body` under the `def` line `header`.
-pub fn render(body: &Body, header: &str, errors: &mut Errors) -> Option<PySource> {
+/// Renders `body` under the `def` lines `header` (one, or two for a
+/// closure's outer and inner functions).
+pub fn render(body: &Body, header: &[String], errors: &mut Errors) -> Option<PySource> {
     match body {
         Body::Tokens(group) => render_tokens(group, header, errors),
         Body::Str { lit, .. } => render_str(lit, header, errors),
@@ -75,7 +80,15 @@ struct Leaf {
     span: Span,
 }
 
-fn render_tokens(group: &Group, header: &str, errors: &mut Errors) -> Option<PySource> {
+/// How deep the body must be indented under `header`'s last line.
+fn required_indent(header: &[String]) -> usize {
+    header
+        .last()
+        .map_or(0, |line| line.len() - line.trim_start().len())
+        + 1
+}
+
+fn render_tokens(group: &Group, header: &[String], errors: &mut Errors) -> Option<PySource> {
     let mut leaves = Vec::new();
     let mut local = Errors::default();
     collect_leaves(group.stream(), &mut leaves, &mut local);
@@ -88,16 +101,16 @@ fn render_tokens(group: &Group, header: &str, errors: &mut Errors) -> Option<PyS
     };
 
     let map = SourceMap::new(group, &leaves);
-    // The `def` goes on the line above the first body line, so that every
-    // body line keeps its `.rs` line number; only a body on line 1 of a
-    // file moves down one line.
-    let shift = usize::from(first.start.line < 2);
-    let header_line = first.start.line + shift - 1;
-    let mut text = "\n".repeat(header_line - 1);
-    text.push_str(header);
+    // The `def` lines go on the lines above the first body line, so that
+    // every body line keeps its `.rs` line number; only a body at the top
+    // of a file moves down.
+    let shift = (header.len() + 1).saturating_sub(first.start.line);
+    let header_end = first.start.line + shift - 1;
+    let mut text = "\n".repeat(header_end - header.len());
+    text.push_str(&header.join("\n"));
     text.push('\n');
     let mut cur = Pos {
-        line: header_line + 1,
+        line: header_end + 1,
         col: 0,
     };
     // A body written flush left (any line starting at column 0) is
@@ -107,7 +120,11 @@ fn render_tokens(group: &Group, header: &str, errors: &mut Errors) -> Option<PyS
         let starts_line = index == 0 || leaves[index - 1].end.line < leaf.start.line;
         starts_line.then_some(leaf.start.column)
     });
-    let indent_added = if first_columns.min() == Some(0) { 4 } else { 0 };
+    let indent_added = if first_columns.min() < Some(required_indent(header)) {
+        4
+    } else {
+        0
+    };
     let mut line_shift = 0;
     let mut located = Vec::with_capacity(leaves.len());
     let mut prev_end = group.span_open().end();
@@ -184,7 +201,7 @@ fn render_tokens(group: &Group, header: &str, errors: &mut Errors) -> Option<PyS
     errors.append(local);
     ok.then_some(PySource {
         text,
-        header_line,
+        header_end,
         layout: Layout::Tokens(located),
     })
 }
@@ -396,7 +413,7 @@ impl SourceMap {
     }
 }
 
-fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<PySource> {
+fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> Option<PySource> {
     let value = lit.value();
     if value.contains('\0') {
         errors.push(syn::Error::new(
@@ -456,7 +473,11 @@ fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<Py
     }
     // A body the user wrote flush left gets a uniform indent, which keeps
     // Python's view of its block structure.
-    let indent_added = if code.iter().any(|&index| indent_of(&lines[index]) == 0) {
+    let required = required_indent(header);
+    let indent_added = if code
+        .iter()
+        .any(|&index| indent_of(&lines[index]) < required)
+    {
         4
     } else {
         0
@@ -470,14 +491,15 @@ fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<Py
     let first_py_col = indent_of(&lines[0]);
     // With a blank first line the `def` takes its place; otherwise it goes
     // on the line above (moving down a line only at the top of a file).
-    let (first_line, header_line, body_from) = if first_blank {
-        (start.line, start.line, 1)
+    let (first_line, header_end, body_from) = if first_blank {
+        let first_line = start.line.max(header.len());
+        (first_line, first_line, 1)
     } else {
-        let first_line = start.line.max(2);
+        let first_line = start.line.max(header.len() + 1);
         (first_line, first_line - 1, 0)
     };
-    let mut text = "\n".repeat(header_line - 1);
-    text.push_str(header);
+    let mut text = "\n".repeat(header_end - header.len());
+    text.push_str(&header.join("\n"));
     text.push('\n');
     for line in &lines[body_from..] {
         text.push_str(line);
@@ -485,7 +507,7 @@ fn render_str(lit: &syn::LitStr, header: &str, errors: &mut Errors) -> Option<Py
     }
     Some(PySource {
         text,
-        header_line,
+        header_end,
         layout: Layout::Str(StrLayout {
             span: lit.span(),
             first_line,
@@ -508,7 +530,7 @@ mod tests {
             syn::parse_str(&format!("fn f(a: i64) -> i64 {body}")).expect("an item");
         let mut errors = Errors::default();
         let _ = group;
-        let source = render(&item.body, "def f(a):", &mut errors);
+        let source = render(&item.body, &["def f(a):".to_owned()], &mut errors);
         assert!(errors.is_empty(), "unexpected errors");
         source.expect("rendered").text
     }

@@ -118,7 +118,11 @@ fn dump(py: Python<'_>, source: &str) -> PyResult<String> {
 fn render(rust: &str) -> Option<Result<String, ()>> {
     let item: PyFn = syn::parse_str(rust).ok()?;
     let mut errors = Errors::default();
-    let rendered = source::render(&item.body, "def f(*args, **kwargs):", &mut errors);
+    let rendered = source::render(
+        &item.body,
+        &["def f(*args, **kwargs):".to_owned()],
+        &mut errors,
+    );
     Some(match rendered {
         Some(rendered) if errors.is_empty() => Ok(rendered.text),
         _ => Err(()),
@@ -463,8 +467,11 @@ fn cpython_invalid_programs_are_reported_not_accepted() {
                 continue; // not Rust tokens: rustc refuses it before pyfn
             };
             let mut errors = Errors::default();
-            let Some(rendered) = source::render(&item.body, "def f(*args, **kwargs):", &mut errors)
-            else {
+            let Some(rendered) = source::render(
+                &item.body,
+                &["def f(*args, **kwargs):".to_owned()],
+                &mut errors,
+            ) else {
                 assert_eq!(form, "token", "string form refused\n{body}");
                 token_refused += 1;
                 continue;
