@@ -251,6 +251,16 @@ impl Function {
                 std::ptr::null_mut(),
             )
         };
+        self.finish_call(py, result)
+    }
+
+    /// The outcome of a vectorcall returning `result`.
+    #[inline]
+    fn finish_call<'py>(
+        &self,
+        py: Python<'py>,
+        result: *mut ffi::PyObject,
+    ) -> Result<Bound<'py, PyAny>> {
         if result.is_null() {
             let err = PyErr::take(py).unwrap_or_else(|| {
                 pyo3::exceptions::PySystemError::new_err(
@@ -261,6 +271,70 @@ impl Function {
         }
         // SAFETY: a non-NULL vectorcall result is a new (owned) reference.
         Ok(unsafe { Bound::from_owned_ptr(py, result) })
+    }
+
+    /// Adds the argument of a parameter with a default: nothing for `None`
+    /// (the default applies), by keyword once an earlier one was left out.
+    pub fn push_default<'py, T>(
+        &self,
+        py: Python<'py>,
+        args: &mut Args<'py>,
+        index: usize,
+        value: Option<T>,
+    ) -> Result<()>
+    where
+        T: IntoPyObject<'py>,
+    {
+        match value {
+            None => args.skipped = true,
+            Some(value) => {
+                let value = self.arg(py, index, value)?;
+                if args.skipped {
+                    let name = self.spec.params.get(index).copied().unwrap_or("?");
+                    args.keywords.push((name, value));
+                } else {
+                    args.positional.push(value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `function` with positional and keyword `args`: one vectorcall.
+    pub fn call_args<'py>(
+        &self,
+        function: &Bound<'py, PyAny>,
+        args: Args<'py>,
+    ) -> Result<Bound<'py, PyAny>> {
+        let py = function.py();
+        let pointers: Vec<*mut ffi::PyObject> = args
+            .positional
+            .iter()
+            .chain(args.keywords.iter().map(|(_, value)| value))
+            .map(|arg| arg.as_ptr())
+            .collect();
+        let names = if args.keywords.is_empty() {
+            None
+        } else {
+            let names = args
+                .keywords
+                .iter()
+                .map(|(name, _)| pyo3::types::PyString::intern(py, name));
+            Some(PyTuple::new(py, names).map_err(|err| Error::exception(py, self.spec.name, err))?)
+        };
+        // SAFETY: `function`, every argument and the names tuple are live
+        // objects held until the call returns; vectorcall borrows them.
+        let result = unsafe {
+            ffi::PyObject_Vectorcall(
+                function.as_ptr(),
+                pointers.as_ptr(),
+                args.positional.len(),
+                names
+                    .as_ref()
+                    .map_or(std::ptr::null_mut(), |names| names.as_ptr()),
+            )
+        };
+        self.finish_call(py, result)
     }
 
     /// Converts the return value to `T`.
@@ -355,6 +429,31 @@ fn new_function<'py>(
     let py = code.py();
     let function_type = PyModule::import(py, "types")?.getattr("FunctionType")?;
     function_type.call1((code, globals, name, argdefs, closure))
+}
+
+/// The arguments of a call to a function with defaults.
+#[doc(hidden)]
+pub struct Args<'py> {
+    positional: Vec<Bound<'py, PyAny>>,
+    keywords: Vec<(&'static str, Bound<'py, PyAny>)>,
+    /// A parameter with a default was left out: later ones go by keyword.
+    skipped: bool,
+}
+
+impl<'py> Args<'py> {
+    /// Room for `count` arguments.
+    pub fn with_capacity(count: usize) -> Self {
+        Args {
+            positional: Vec::with_capacity(count),
+            keywords: Vec::new(),
+            skipped: false,
+        }
+    }
+
+    /// Adds a positional argument.
+    pub fn push(&mut self, value: Bound<'py, PyAny>) {
+        self.positional.push(value);
+    }
 }
 
 /// A closure's Python function object, created when the Rust closure is.

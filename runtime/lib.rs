@@ -83,7 +83,7 @@ pub use pyo3;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::error::{Error, Result};
-    pub use crate::function::{CLOSURE_OUTER, Function, Instance, Spec, attach};
+    pub use crate::function::{Args, CLOSURE_OUTER, Function, Instance, Spec, attach};
     pub use pyo3::Python;
 
     /// What the stub of a function whose Python did not compile returns;

@@ -238,6 +238,9 @@ pub struct Func<'a> {
     /// Lifetimes the types use but the signature does not declare (`'py`).
     pub implicit_lifetimes: Vec<syn::Lifetime>,
     pub options: Options,
+    /// The parameters as the generated Rust function declares them: as
+    /// written, less pyfn's own `#[py(...)]` attributes.
+    pub inputs: syn::punctuated::Punctuated<FnArg, Token![,]>,
 }
 
 /// What `#[py(...)]` attributes ask for.
@@ -271,6 +274,44 @@ pub struct Param<'a> {
     pub ident: &'a Ident,
     pub py_name: String,
     pub ty: &'a Type,
+    /// `#[py(default = "expr")]`: the Python default, used when the
+    /// (`Option`) argument is `None`.
+    pub default: Option<LitStr>,
+}
+
+/// The `default = "expr"` of a parameter's `#[py(...)]` attributes.
+fn parse_param_options(attrs: &[Attribute], errors: &mut Errors) -> Option<LitStr> {
+    let mut default = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("py")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                default = Some(meta.value()?.parse::<LitStr>()?);
+                Ok(())
+            } else {
+                Err(meta.error("unknown `py` option for a parameter; the options are: `default = \"<Python expression>\"`"))
+            }
+        });
+        if let Err(err) = parsed {
+            errors.push(err);
+        }
+    }
+    default
+}
+
+fn rust_inputs(sig: &Signature) -> syn::punctuated::Punctuated<FnArg, Token![,]> {
+    let mut inputs = sig.inputs.clone();
+    for arg in &mut inputs {
+        if let FnArg::Typed(typed) = arg {
+            typed.attrs.retain(|attr| !attr.path().is_ident("py"));
+        }
+    }
+    inputs
+}
+
+/// Whether `ty` is `Option<…>`.
+fn is_option(ty: &Type) -> bool {
+    matches!(ty, Type::Path(path) if path.qself.is_none()
+        && path.path.segments.last().is_some_and(|segment| segment.ident == "Option"))
 }
 
 /// The Python name of a Rust identifier: `r#type` is `type`.
@@ -395,10 +436,24 @@ pub fn check_signature<'a>(item: &'a PyFn, all_errors: &mut Errors) -> Option<Fu
         if let Some(found) = find_unsupported_type(&typed.ty) {
             errors.push(found);
         }
+        let default = parse_param_options(&typed.attrs, errors);
+        if default.is_some() && !is_option(&typed.ty) {
+            errors.push(syn::Error::new_spanned(
+                &typed.ty,
+                "a parameter with a Python default must be an `Option<T>`: passing `None` uses the default",
+            ));
+        }
+        if default.is_none() && params.iter().any(|param: &Param| param.default.is_some()) {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "this parameter follows one with a default, so it needs a default too, as in Python",
+            ));
+        }
         params.push(Param {
             ident,
             py_name: name,
             ty: &typed.ty,
+            default,
         });
     }
 
@@ -448,6 +503,7 @@ pub fn check_signature<'a>(item: &'a PyFn, all_errors: &mut Errors) -> Option<Fu
         ret,
         implicit_lifetimes,
         options,
+        inputs: rust_inputs(sig),
     })
 }
 

@@ -53,6 +53,42 @@ pub fn check(source: &PySource, fn_name: &syn::Ident) -> syn::Result<()> {
     }
 }
 
+/// Checks a parameter's default, a Python expression evaluated once in the
+/// function's globals (where only builtins are defined).
+pub fn check_default(default: &syn::LitStr) -> syn::Result<()> {
+    const CHECK: &std::ffi::CStr = cr#"
+import builtins
+problem = None
+try:
+    code = compile(expression, "<default>", "eval")
+except SyntaxError as error:
+    problem = "python: %s: %s" % (type(error).__name__, error.msg)
+else:
+    unknown = [n for n in code.co_names if not hasattr(builtins, n)]
+    if unknown:
+        problem = ("name `%s` is not defined where defaults are evaluated: "
+                   "the function's globals hold only the builtins" % unknown[0])
+"#;
+    let problem = with_python(|py| -> PyResult<Option<String>> {
+        let scope = PyDict::new(py);
+        scope.set_item("expression", default.value().trim())?;
+        py.run(CHECK, Some(&scope), Some(&scope))?;
+        match scope.get_item("problem")? {
+            Some(problem) => problem.extract(),
+            None => Ok(None),
+        }
+    });
+    match problem {
+        Some(Ok(None)) => Ok(()),
+        Some(Ok(Some(problem))) => Err(syn::Error::new(default.span(), problem)),
+        Some(Err(err)) => Err(syn::Error::new(default.span(), format!("python: {err}"))),
+        None => Err(syn::Error::new(
+            default.span(),
+            "cannot start CPython inside the compiler to check this default",
+        )),
+    }
+}
+
 /// The 1-based rows of `text` that begin inside a token spanning several
 /// lines (a triple-quoted string, a string continued with `\\`), by
 /// CPython's own tokenizer; `None` when it cannot tokenize `text`.

@@ -42,7 +42,21 @@ fn expand_item(item: &PyFn) -> TokenStream {
         // without a cascade of errors: report ours alone.
         return errors.into_compile_error();
     };
-    let params: Vec<&str> = func.params.iter().map(|p| p.py_name.as_str()).collect();
+    // Defaults are not part of the code object: the header marks them
+    // (`=None`), the runtime evaluates them into `argdefs`.
+    let params: Vec<String> = func
+        .params
+        .iter()
+        .map(|p| match p.default {
+            Some(_) => format!("{}=None", p.py_name),
+            None => p.py_name.clone(),
+        })
+        .collect();
+    for default in func.params.iter().filter_map(|p| p.default.as_ref()) {
+        if let Err(err) = check::check_default(default) {
+            errors.push(err);
+        }
+    }
     let header = format!("def {}({}):", func.py_name, params.join(", "));
     let mut rendered = source::render(&item.body, std::slice::from_ref(&header), &mut errors);
     let mut captures = Vec::new();
@@ -115,7 +129,7 @@ fn function(func: &Func, source: Option<&str>) -> TokenStream {
     let attrs = &item.attrs;
     let vis = &item.vis;
     let ident = &item.sig.ident;
-    let inputs = &item.sig.inputs;
+    let inputs = &func.inputs;
     let mut generics = item.sig.generics.clone();
     for lifetime in &func.implicit_lifetimes {
         generics
@@ -162,7 +176,7 @@ fn closure(
     source: Option<&str>,
     captures: &[(Ident, &check::Capture)],
 ) -> TokenStream {
-    let inputs = &func.item.sig.inputs;
+    let inputs = &func.inputs;
     let ret = return_type(func);
     let Some(source) = source else {
         let body = stub(func);
@@ -244,6 +258,11 @@ fn spec(func: &Func, source: &str, captures: Option<TokenStream>) -> TokenStream
     let param_names = func.params.iter().map(|p| &p.py_name);
     let param_types = func.params.iter().map(|p| type_text(p.ty));
     let return_type = func.ret.map_or_else(|| "()".to_owned(), type_text);
+    let defaults = func
+        .params
+        .iter()
+        .filter_map(|p| p.default.as_ref())
+        .map(|default| default.value().trim().to_owned());
     let captures = match captures {
         Some(captures) => quote!(::core::option::Option::Some(#captures)),
         None => quote!(::core::option::Option::None),
@@ -257,7 +276,7 @@ fn spec(func: &Func, source: &str, captures: Option<TokenStream>) -> TokenStream
             params: &[#(#param_names),*],
             param_types: &[#(#param_types),*],
             return_type: #return_type,
-            defaults: &[],
+            defaults: &[#(#defaults),*],
             captures: #captures,
         }
     }
@@ -273,10 +292,6 @@ fn call_steps(func: &Func, names: &Names, function: TokenStream) -> TokenStream 
         cell,
         ..
     } = names;
-    let args = func.params.iter().enumerate().map(|(index, param)| {
-        let ident = param.ident;
-        quote_spanned!(param.ty.span()=> #cell.arg(#py, #index, #ident)?)
-    });
     let convert = match func.ret {
         None => quote! {
             ::core::mem::drop(#result);
@@ -284,9 +299,34 @@ fn call_steps(func: &Func, names: &Names, function: TokenStream) -> TokenStream 
         },
         Some(ty) => quote_spanned!(ty.span()=> #cell.ret::<#ty>(#result)),
     };
+    if func.params.iter().all(|param| param.default.is_none()) {
+        // The fast path: positional arguments on the stack.
+        let args = func.params.iter().enumerate().map(|(index, param)| {
+            let ident = param.ident;
+            quote_spanned!(param.ty.span()=> #cell.arg(#py, #index, #ident)?)
+        });
+        return quote! {
+            let #function_ident = #function;
+            let #result = #cell.call(#function_ident, [#(#args),*])?;
+            #convert
+        };
+    }
+    // With defaults: a `None` leaves its parameter to the default; a later
+    // `Some` then goes by keyword.
+    let args = Ident::new("args", Span::mixed_site());
+    let pushes = func.params.iter().enumerate().map(|(index, param)| {
+        let ident = param.ident;
+        match param.default {
+            None => quote_spanned!(param.ty.span()=> #args.push(#cell.arg(#py, #index, #ident)?);),
+            Some(_) => quote_spanned!(param.ty.span()=> #cell.push_default(#py, &mut #args, #index, #ident)?;),
+        }
+    });
+    let count = func.params.len();
     quote! {
         let #function_ident = #function;
-        let #result = #cell.call(#function_ident, [#(#args),*])?;
+        let mut #args = ::pyfn::__private::Args::with_capacity(#count);
+        #(#pushes)*
+        let #result = #cell.call_args(#function_ident, #args)?;
         #convert
     }
 }
