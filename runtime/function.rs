@@ -337,6 +337,17 @@ impl Function {
         self.finish_call(py, result)
     }
 
+    /// The iterator over the returned iterable, whose items are `T`
+    /// (written `item_type`).
+    pub fn iter<T>(
+        &self,
+        value: Bound<'_, PyAny>,
+        item_type: &'static str,
+    ) -> Result<crate::Iter<T>> {
+        crate::Iter::new(&value, self.spec.name, item_type)
+            .map_err(|err| Error::return_value(&value, self.spec.name, self.spec.return_type, err))
+    }
+
     /// Converts the return value to `T`.
     #[inline]
     pub fn ret<'py, T>(&self, value: Bound<'py, PyAny>) -> Result<T>

@@ -70,8 +70,10 @@
 
 mod error;
 mod function;
+mod iter;
 
 pub use error::{Error, ErrorKind, Result};
+pub use iter::Iter;
 pub use pyfn_macros::py_fn;
 
 /// The pyo3 pyfn is built on, for naming `Python`, `Bound`, `Py` and

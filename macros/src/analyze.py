@@ -287,8 +287,8 @@ if _yields and return_kind != "object":
         "this body uses `yield`, so calling it only creates a generator object: "
         "the body does not run and the Rust return type cannot hold the generator",
         _yields[0],
-        "return a list instead (`return [ ... ]`), or declare the return type "
-        "`Py<PyAny>` to get the generator object",
+        "declare the return type `pyfn::Iter<T>` to iterate over what it yields, "
+        "or return a list instead (`return [ ... ]`)",
     )
 
 # 4. No path returns a value, and the Rust type cannot hold `None`.

@@ -308,6 +308,22 @@ fn rust_inputs(sig: &Signature) -> syn::punctuated::Punctuated<FnArg, Token![,]>
     inputs
 }
 
+/// `T` of a return type `Iter<T>` (`pyfn::Iter`): the items of a generator.
+pub fn iter_item(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if path.qself.is_some() || last.ident != "Iter" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(item) if args.args.len() == 1 => Some(item),
+        _ => None,
+    }
+}
+
 /// Whether `ty` is `Option<…>`.
 fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(path) if path.qself.is_none()
@@ -522,7 +538,7 @@ fn check_python_name(ident: &Ident, name: &str, what: &str, errors: &mut Errors)
 /// returns: `"unit"`, `"object"` (any Python object), `"value"` (a type
 /// that cannot hold `None`), or `"other"` (unknown: not checked).
 pub fn return_kind(ret: Option<&Type>) -> &'static str {
-    const OBJECTS: &[&str] = &["Py", "Bound", "Borrowed", "PyObject", "PyAny"];
+    const OBJECTS: &[&str] = &["Py", "Bound", "Borrowed", "PyObject", "PyAny", "Iter"];
     const VALUES: &[&str] = &[
         "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
         "f32", "f64", "bool", "char", "String", "Vec", "VecDeque", "HashMap", "BTreeMap",

@@ -9,7 +9,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{GenericParam, LifetimeParam};
 
-use crate::ast::{Errors, Func, Input, PyFn, check_signature};
+use crate::ast::{Errors, Func, Input, PyFn, check_signature, iter_item};
 use crate::source::CLOSURE_OUTER;
 use crate::{check, source};
 
@@ -297,7 +297,13 @@ fn call_steps(func: &Func, names: &Names, function: TokenStream) -> TokenStream 
             ::core::mem::drop(#result);
             ::core::result::Result::Ok(())
         },
-        Some(ty) => quote_spanned!(ty.span()=> #cell.ret::<#ty>(#result)),
+        Some(ty) => match iter_item(ty) {
+            Some(item) => {
+                let item_text = type_text(item);
+                quote_spanned!(ty.span()=> #cell.iter::<#item>(#result, #item_text))
+            }
+            None => quote_spanned!(ty.span()=> #cell.ret::<#ty>(#result)),
+        },
     };
     if func.params.iter().all(|param| param.default.is_none()) {
         // The fast path: positional arguments on the stack.
