@@ -17,4 +17,6 @@ pub fn py_fn(input: TokenStream) -> TokenStream {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;

@@ -1,0 +1,1 @@
+//! Property tests of the source reconstruction: random input never panics.
