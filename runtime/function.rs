@@ -55,6 +55,8 @@ struct Built {
     /// The code object, for building closure instances.
     code: Py<PyAny>,
     globals: Py<PyDict>,
+    /// The function's name, as the Python string `FunctionType` takes.
+    name: Py<pyo3::types::PyString>,
     argdefs: Option<Py<PyTuple>>,
     /// For each of the code's `co_freevars`, its index in `Spec::captures`.
     freevars: Vec<usize>,
@@ -141,10 +143,11 @@ impl Function {
                 })?,
             None => Vec::new(),
         };
+        let name = pyo3::types::PyString::intern(py, spec.name);
         let function = match spec.captures {
             Some(_) => None,
             None => {
-                let function = new_function(&code, &globals, spec.name, argdefs.as_ref(), None)
+                let function = new_function(&code, &globals, &name, argdefs.as_ref(), None)
                     .map_err(|err| fail("cannot create the function object", err))?;
                 // The function's own name resolves in its globals, so that it
                 // can call itself recursively as it could in a Python module.
@@ -158,6 +161,7 @@ impl Function {
             function,
             code: code.unbind(),
             globals: globals.unbind(),
+            name: name.unbind(),
             argdefs: argdefs.map(Bound::unbind),
             freevars,
         })
@@ -186,7 +190,7 @@ impl Function {
         new_function(
             built.code.bind(py),
             built.globals.bind(py),
-            self.spec.name,
+            built.name.bind(py),
             built.argdefs.as_ref().map(|argdefs| argdefs.bind(py)),
             Some(&closure),
         )
@@ -433,13 +437,22 @@ fn new_globals<'py>(
 fn new_function<'py>(
     code: &Bound<'py, PyAny>,
     globals: &Bound<'py, PyDict>,
-    name: &str,
+    name: &Bound<'py, pyo3::types::PyString>,
     argdefs: Option<&Bound<'py, PyTuple>>,
     closure: Option<&Bound<'py, PyTuple>>,
 ) -> pyo3::PyResult<Bound<'py, PyAny>> {
+    static FUNCTION_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let py = code.py();
-    let function_type = PyModule::import(py, "types")?.getattr("FunctionType")?;
-    function_type.call1((code, globals, name, argdefs, closure))
+    let function_type = FUNCTION_TYPE.get_or_try_init(py, || {
+        Ok::<_, PyErr>(
+            PyModule::import(py, "types")?
+                .getattr("FunctionType")?
+                .unbind(),
+        )
+    })?;
+    function_type
+        .bind(py)
+        .call1((code, globals, name, argdefs, closure))
 }
 
 /// The arguments of a call to a function with defaults.
