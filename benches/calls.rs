@@ -1,10 +1,20 @@
-//! Per-call cost of pyfn against hand-written pyo3 and CPython's own call,
-//! and the cost of a new closure instance. `cargo bench --bench calls`;
-//! the figures and ratios are in BENCHMARKS.md.
+//! Per-call cost of pyfn against hand-written pyo3, the naive approach and
+//! CPython's own call, and the cost of a new closure instance.
+//! `cargo bench --bench calls`; `benches/compare.sh` adds inline-python and
+//! prints the ratio table of BENCHMARKS.md.
+//!
+//! Groups are the functions (`add(a, b)`, `shout(text)`, `floats(n)`);
+//! within each, the same names: `pyfn, attach per call`, `pyfn,
+//! interpreter held`, `hand-written pyo3, attach per call`, `hand-written
+//! pyo3, interpreter held`, `naive py.run per call`, `CPython calling its
+//! own function`.
 
+use std::ffi::CStr;
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
+};
 use pyfn::py_fn;
 use pyfn::pyo3::prelude::*;
 use pyfn::pyo3::sync::PyOnceLock;
@@ -22,18 +32,95 @@ py_fn! {
     fn shout(text: &str) -> String {
         return text.upper() + "!"
     }
+
+    fn shout_held(py: Python<'py>, text: &str) -> String {
+        return text.upper() + "!"
+    }
+
+    fn floats(n: i64) -> Vec<f64> {
+        return [i * 0.5 for i in range(n)]
+    }
+
+    fn floats_held(py: Python<'py>, n: i64) -> Vec<f64> {
+        return [i * 0.5 for i in range(n)]
+    }
 }
 
-/// What a careful pyo3 user writes by hand: the function cached in a
-/// `PyOnceLock`, `call1` with a Rust tuple, `extract`.
-fn hand_written_add(py: Python<'_>, a: i64, b: i64) -> PyResult<i64> {
-    static ADD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let add = ADD.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+const ADD: &CStr = c"def add(a, b):\n    return a + b\n";
+const SHOUT: &CStr = c"def shout(text):\n    return text.upper() + '!'\n";
+const FLOATS: &CStr = c"def floats(n):\n    return [i * 0.5 for i in range(n)]\n";
+
+/// What a careful pyo3 user writes by hand: the function defined once and
+/// cached in a `PyOnceLock`, `call1` with a Rust tuple, `extract`.
+fn cached<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    source: &CStr,
+    name: &str,
+) -> Bound<'py, PyAny> {
+    cell.get_or_init(py, || {
         let scope = PyDict::new(py);
-        py.run(c"def add(a, b):\n    return a + b\n", Some(&scope), None)?;
-        Ok(scope.get_item("add")?.expect("defined").unbind())
-    })?;
-    add.bind(py).call1((a, b))?.extract()
+        py.run(source, Some(&scope), None).expect("defines");
+        scope
+            .get_item(name)
+            .expect("readable")
+            .expect("defined")
+            .unbind()
+    })
+    .bind(py)
+    .clone()
+}
+
+fn hand_add(py: Python<'_>, a: i64, b: i64) -> PyResult<i64> {
+    static F: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    cached(py, &F, ADD, "add").call1((a, b))?.extract()
+}
+
+fn hand_shout(py: Python<'_>, text: &str) -> PyResult<String> {
+    static F: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    cached(py, &F, SHOUT, "shout").call1((text,))?.extract()
+}
+
+fn hand_floats(py: Python<'_>, n: i64) -> PyResult<Vec<f64>> {
+    static F: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    cached(py, &F, FLOATS, "floats").call1((n,))?.extract()
+}
+
+/// The naive approach: run the source each call, then call.
+fn naive<T: for<'py> FromPyObjectOwned<'py>>(
+    py: Python<'_>,
+    source: &CStr,
+    name: &str,
+    args: impl for<'py> pyfn::pyo3::call::PyCallArgs<'py>,
+) -> T {
+    let scope = PyDict::new(py);
+    py.run(source, Some(&scope), None).expect("defines");
+    let function = scope.get_item(name).expect("readable").expect("defined");
+    function
+        .call1(args)
+        .expect("calls")
+        .extract()
+        .map_err(Into::into)
+        .unwrap_or_else(|err: PyErr| panic!("{err}"))
+}
+
+/// CPython calling its own function `name` with `args` (a Python
+/// expression), timed by a Python loop.
+fn floor(group: &mut BenchmarkGroup<'_, WallTime>, py: Python<'_>, source: &CStr, call: &str) {
+    let scope = PyDict::new(py);
+    py.run(source, Some(&scope), None).expect("defines");
+    let code = format!(
+        "import time\ndef loop(n):\n    t = time.perf_counter_ns()\n    for _ in range(n):\n        {call}\n    return time.perf_counter_ns() - t\n"
+    );
+    let code = std::ffi::CString::new(code).expect("no NUL");
+    py.run(&code, Some(&scope), None).expect("defines the loop");
+    let looped = scope.get_item("loop").expect("readable").expect("defined");
+    group.bench_function("CPython calling its own function", |b| {
+        b.iter_custom(|iters| {
+            let ns: u64 = looped.call1((iters,)).expect("runs").extract().expect("ns");
+            std::time::Duration::from_nanos(ns)
+        })
+    });
 }
 
 fn calls(c: &mut Criterion) {
@@ -42,50 +129,78 @@ fn calls(c: &mut Criterion) {
         b.iter(|| add(black_box(2), black_box(3)).unwrap())
     });
     group.bench_function("hand-written pyo3, attach per call", |b| {
-        b.iter(|| Python::attach(|py| hand_written_add(py, black_box(2), black_box(3))).unwrap())
+        b.iter(|| Python::attach(|py| hand_add(py, black_box(2), black_box(3))).unwrap())
     });
     Python::attach(|py| {
         group.bench_function("pyfn, interpreter held", |b| {
             b.iter(|| add_held(py, black_box(2), black_box(3)).unwrap())
         });
         group.bench_function("hand-written pyo3, interpreter held", |b| {
-            b.iter(|| hand_written_add(py, black_box(2), black_box(3)).unwrap())
+            b.iter(|| hand_add(py, black_box(2), black_box(3)).unwrap())
         });
-        // The floor: CPython calling its own function, per call, measured
-        // by a Python loop of 100 000 calls.
-        let scope = PyDict::new(py);
-        py.run(
-            c"import time\ndef add(a, b):\n    return a + b\ndef loop(n):\n    t = time.perf_counter_ns()\n    for _ in range(n):\n        add(2, 3)\n    return time.perf_counter_ns() - t\n",
-            Some(&scope),
-            None,
-        )
-        .unwrap();
-        let looped = scope.get_item("loop").unwrap().unwrap();
-        group.bench_function("CPython calling its own function", |b| {
-            b.iter_custom(|iters| {
-                let ns: u64 = looped.call1((iters,)).unwrap().extract().unwrap();
-                std::time::Duration::from_nanos(ns)
-            })
+        group.bench_function("naive py.run per call", |b| {
+            b.iter(|| naive::<i64>(py, ADD, "add", (black_box(2), black_box(3))))
         });
+        floor(&mut group, py, ADD, "add(2, 3)");
     });
     group.finish();
 
-    c.bench_function("shout(&str) -> String, pyfn", |b| {
+    let mut group = c.benchmark_group("shout(text)");
+    group.bench_function("pyfn, attach per call", |b| {
         b.iter(|| shout(black_box("hello")).unwrap())
     });
+    group.bench_function("hand-written pyo3, attach per call", |b| {
+        b.iter(|| Python::attach(|py| hand_shout(py, black_box("hello"))).unwrap())
+    });
+    Python::attach(|py| {
+        group.bench_function("pyfn, interpreter held", |b| {
+            b.iter(|| shout_held(py, black_box("hello")).unwrap())
+        });
+        group.bench_function("hand-written pyo3, interpreter held", |b| {
+            b.iter(|| hand_shout(py, black_box("hello")).unwrap())
+        });
+        group.bench_function("naive py.run per call", |b| {
+            b.iter(|| naive::<String>(py, SHOUT, "shout", (black_box("hello"),)))
+        });
+        floor(&mut group, py, SHOUT, "shout('hello')");
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("floats(n)");
+    group.bench_function("pyfn, attach per call", |b| {
+        b.iter(|| floats(black_box(10)).unwrap())
+    });
+    group.bench_function("hand-written pyo3, attach per call", |b| {
+        b.iter(|| Python::attach(|py| hand_floats(py, black_box(10))).unwrap())
+    });
+    Python::attach(|py| {
+        group.bench_function("pyfn, interpreter held", |b| {
+            b.iter(|| floats_held(py, black_box(10)).unwrap())
+        });
+        group.bench_function("hand-written pyo3, interpreter held", |b| {
+            b.iter(|| hand_floats(py, black_box(10)).unwrap())
+        });
+        group.bench_function("naive py.run per call", |b| {
+            b.iter(|| naive::<Vec<f64>>(py, FLOATS, "floats", (black_box(10),)))
+        });
+        floor(&mut group, py, FLOATS, "floats(10)");
+    });
+    group.finish();
 }
 
 fn closures(c: &mut Criterion) {
     let scale = 3_i64;
     let offset = 10_i64;
-    c.bench_function("new closure instance (2 captures)", |b| {
+    let mut group = c.benchmark_group("closures");
+    group.bench_function("new closure instance (2 captures)", |b| {
         b.iter(|| {
             let f = py_fn!(|x: i64| -> i64 { return x * scale + offset });
             black_box(f)
         })
     });
     let f = py_fn!(|x: i64| -> i64 { return x * scale + offset });
-    c.bench_function("closure call", |b| b.iter(|| f(black_box(2)).unwrap()));
+    group.bench_function("closure call", |b| b.iter(|| f(black_box(2)).unwrap()));
+    group.finish();
 }
 
 criterion_group!(benches, calls, closures);
