@@ -1,19 +1,27 @@
-# Static analysis of one `py_fn!` function, run by CPython inside the
-# compiler after the source compiled. It never executes user code: it reads
-# the AST and the symbol table, and looks modules up with import machinery
-# that does not import them.
+# Static analysis of `py_fn!` functions and `py_module!` sources, run by
+# CPython inside the compiler after the source compiled. It never executes
+# user code: it reads the AST and the symbol table, and looks modules up
+# with import machinery that does not import them.
 #
 # Inputs (globals set by the caller):
 #   source       the exact source the runtime compiles
-#   name         the function's name
-#   return_kind  "unit", "object" (Py/Bound: anything goes), "value" (a type
-#                that cannot hold None), or "other" (unknown: no check)
+#   mode         optional: "function" (default) or "module"
 #   allow_missing_imports  skip the import check
-#   known_globals  optional: more names the function's globals will hold
+#   known_globals  optional: more names the globals will hold
+# Function mode:
+#   name         the function's name
+#   return_kind  "unit", "object" (Py/Bound/Iter: anything goes), "value" (a
+#                type that cannot hold None), or "other" (unknown: no check)
 #   closure      optional: free names are captures, not errors
-# Output: `diagnostics`, a list of dicts with `kind`, `message`, `help`
-# (or None), and `line`, `col`, `end_line`, `end_col` (1-based lines,
-# 0-based columns in characters; `line` None for "the signature").
+# Module mode:
+#   exposed      [(name, return_kind)] of the functions Rust calls
+# Outputs:
+#   diagnostics  dicts with `kind`, `message`, `help` (or None), `line`,
+#                `col`, `end_line`, `end_col` (1-based lines, 0-based
+#                columns in characters; `line` None for "the signature"),
+#                and `function` (module mode: the exposed function concerned)
+#   captures     (closures) dicts with `name` and the position of first use
+#   signatures   (module mode) {name: {"params": [...], "returns": ...}}
 
 import ast
 import builtins
@@ -25,8 +33,10 @@ import sys
 
 diagnostics = []
 captures = []
-_closure = globals().get("closure", False)
+signatures = {}
 _lines = source.split("\n")
+_builtin_names = set(dir(builtins))
+_interpreter = "CPython %s (%s)" % (sys.version.split()[0], sys.prefix)
 
 
 def _char_col(lineno, byte_col):
@@ -34,19 +44,23 @@ def _char_col(lineno, byte_col):
     return len(line[:byte_col].decode("utf-8", errors="replace"))
 
 
-def _report(kind, message, node=None, help=None, where=None):
+def _position(node):
+    return {
+        "line": node.lineno,
+        "col": _char_col(node.lineno, node.col_offset),
+        "end_line": node.end_lineno,
+        "end_col": _char_col(node.end_lineno, node.end_col_offset),
+    }
+
+
+def _report(kind, message, node=None, help=None, where=None, function=None):
     if where is None:
         where = {"line": None, "col": 0, "end_line": None, "end_col": 0}
     else:
         where = dict(where)
     if where["line"] is None and node is not None and getattr(node, "lineno", None) is not None:
-        where = {
-            "line": node.lineno,
-            "col": _char_col(node.lineno, node.col_offset),
-            "end_line": node.end_lineno,
-            "end_col": _char_col(node.end_lineno, node.end_col_offset),
-        }
-    diagnostics.append(dict(kind=kind, message=message, help=help, **where))
+        where = _position(node)
+    diagnostics.append(dict(kind=kind, message=message, help=help, function=function, **where))
 
 
 def _own_nodes(nodes):
@@ -71,90 +85,83 @@ def _own_nodes(nodes):
             stack.append(child)
 
 
-_tree = ast.parse(source)
-_function = next(
-    node
-    for node in _tree.body
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
-)
+def _all_tables(tables):
+    found = []
+    pending = list(tables)
+    while pending:
+        table = pending.pop()
+        found.append(table)
+        pending.extend(table.get_children())
+    return found
 
-# 1. Names read but defined nowhere: not a parameter, local, enclosing
-#    local, builtin, the function itself, or a global some scope assigns.
-_table = symtable.symtable(source, "<py_fn>", "exec")
-_tables = []
-_pending = [t for t in _table.get_children() if t.get_name() == name]
-while _pending:
-    _t = _pending.pop()
-    _tables.append(_t)
-    _pending.extend(_t.get_children())
 
-_defined = set(dir(builtins)) | {name, "__builtins__", "__name__", "__file__"}
-_defined |= set(globals().get("known_globals") or ())
-_builtin_names = set(dir(builtins))
-_candidates = {name}
-for _t in _tables:
-    for _symbol in _t.get_symbols():
-        if _symbol.is_assigned() or _symbol.is_imported() or _symbol.is_parameter():
-            _candidates.add(_symbol.get_name())
-            if _symbol.is_declared_global():
-                _defined.add(_symbol.get_name())
+# 1. Names read but defined nowhere.
 
-_undefined = []
-for _t in _tables:
-    for _symbol in _t.get_symbols():
-        _n = _symbol.get_name()
-        if _symbol.is_referenced() and _symbol.is_global() and _n not in _defined:
-            if _n not in _undefined:
-                _undefined.append(_n)
 
-if _undefined:
-    _first_use = {}
-    for _node in ast.walk(_function):
-        if isinstance(_node, ast.Name) and _node.id in _undefined:
-            _key = (_node.lineno, _node.col_offset)
-            if _node.id not in _first_use or _key < _first_use[_node.id][0]:
-                _first_use[_node.id] = (_key, _node)
-    for _n in _undefined:
-        if _n == "__class__":
+def check_names(tables, defined, search_nodes, closure=False):
+    """Reports (or, for a closure, captures) every name the `tables` read
+    as a global that `defined` lacks, at its first use in `search_nodes`."""
+    defined = set(defined)
+    candidates = set()
+    for table in tables:
+        for symbol in table.get_symbols():
+            if symbol.is_assigned() or symbol.is_imported() or symbol.is_parameter():
+                candidates.add(symbol.get_name())
+                if symbol.is_declared_global():
+                    defined.add(symbol.get_name())
+    undefined = []
+    for table in tables:
+        for symbol in table.get_symbols():
+            n = symbol.get_name()
+            if symbol.is_referenced() and symbol.is_global() and n not in defined:
+                if n not in undefined:
+                    undefined.append(n)
+    if not undefined:
+        return
+    first_use = {}
+    for root in search_nodes:
+        for node in ast.walk(root):
+            if isinstance(node, ast.Name) and node.id in undefined:
+                key = (node.lineno, node.col_offset)
+                if node.id not in first_use or key < first_use[node.id][0]:
+                    first_use[node.id] = (key, node)
+    candidates |= defined - _builtin_names
+    for n in undefined:
+        use = first_use.get(n, (None, None))[1]
+        if n == "__class__":
             # Implicit in `super()`: outside a class there is no such cell.
-            _calls = [
-                node for node in ast.walk(_function)
+            calls = [
+                node for root in search_nodes for node in ast.walk(root)
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == "super" and not node.args
             ]
             _report(
                 "super",
                 "`super()` without arguments works only in a method defined in a class body",
-                _calls[0] if _calls else _first_use.get(_n, (None, None))[1],
+                calls[0] if calls else use,
                 "pass the class and instance explicitly: `super(Class, self)`",
             )
             continue
-        # Prefer the function's own names; a builtin must be closer.
-        if _closure:
+        if closure:
             # A closure captures the Rust variable of that name.
-            _use = _first_use.get(_n, (None, None))[1]
-            _where = {"name": _n, "line": None, "col": 0, "end_line": None, "end_col": 0}
-            if _use is not None:
-                _where.update(
-                    line=_use.lineno,
-                    col=_char_col(_use.lineno, _use.col_offset),
-                    end_line=_use.end_lineno,
-                    end_col=_char_col(_use.end_lineno, _use.end_col_offset),
-                )
-            captures.append(_where)
+            where = {"name": n, "line": None, "col": 0, "end_line": None, "end_col": 0}
+            if use is not None:
+                where.update(_position(use))
+            captures.append(where)
             continue
-        _close = difflib.get_close_matches(
-            _n, sorted(_candidates - _builtin_names - {_n}), n=1, cutoff=0.7
-        ) or difflib.get_close_matches(_n, sorted(_builtin_names - {_n}), n=1, cutoff=0.8)
+        # Prefer the code's own names; a builtin must be closer.
+        close = difflib.get_close_matches(
+            n, sorted(candidates - _builtin_names - {n}), n=1, cutoff=0.7
+        ) or difflib.get_close_matches(n, sorted(_builtin_names - {n}), n=1, cutoff=0.8)
         _report(
             "undefined",
-            "name `%s` is not defined in this Python function" % _n,
-            _first_use.get(_n, (None, None))[1],
-            "did you mean `%s`?" % _close[0] if _close else None,
+            "name `%s` is not defined in this Python %s" % (n, "module" if mode == "module" else "function"),
+            use,
+            "did you mean `%s`?" % close[0] if close else None,
         )
 
+
 # 2. Imports that cannot resolve, found without importing anything.
-_interpreter = "CPython %s (%s)" % (sys.version.split()[0], sys.prefix)
 
 
 def _missing_module(dotted):
@@ -250,48 +257,37 @@ def _name_range(statement, dotted):
     return None
 
 
-if not allow_missing_imports:
-    for _node in _checked_imports(_function.body):
-        if isinstance(_node, ast.ImportFrom) and _node.level:
+def check_imports(statements, in_package=False):
+    for node in _checked_imports(statements):
+        if isinstance(node, ast.ImportFrom) and node.level:
             _report(
                 "import",
                 "relative import `%s%s` has no package to be relative to"
-                % ("." * _node.level, _node.module or ""),
-                _node,
-                "a `py_fn!` function is not part of a Python package; import by absolute name",
+                % ("." * node.level, node.module or ""),
+                node,
+                "pyfn's Python code is not part of a Python package; import by absolute name",
             )
             continue
-        if isinstance(_node, ast.Import):
-            _modules = [alias.name for alias in _node.names]
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
         else:
-            _modules = [_node.module]
-        for _module in _modules:
-            _missing = _missing_module(_module)
-            if _missing is not None:
+            modules = [node.module]
+        for module in modules:
+            missing = _missing_module(module)
+            if missing is not None:
                 _report(
                     "import",
-                    "module `%s` not found by the build interpreter, %s" % (_missing, _interpreter),
-                    _node,
+                    "module `%s` not found by the build interpreter, %s" % (missing, _interpreter),
+                    node,
                     "if it is installed only where the program runs, put "
-                    "`#[py(allow_missing_imports)]` on the function",
-                    _name_range(_node, _module),
+                    "`#[py(allow_missing_imports)]` on the %s" % (
+                        "module" if mode == "module" else "function"),
+                    _name_range(node, module),
                 )
 
-# 3. A generator function's body does not run when it is called.
-_yields = [
-    node for node in _own_nodes(_function.body) if isinstance(node, (ast.Yield, ast.YieldFrom))
-]
-if _yields and return_kind != "object":
-    _report(
-        "generator",
-        "this body uses `yield`, so calling it only creates a generator object: "
-        "the body does not run and the Rust return type cannot hold the generator",
-        _yields[0],
-        "declare the return type `pyfn::Iter<T>` to iterate over what it yields, "
-        "or return a list instead (`return [ ... ]`)",
-    )
 
-# 4. No path returns a value, and the Rust type cannot hold `None`.
+# 3. A generator function's body does not run when it is called; 4. no path
+# returns a value while the Rust type cannot hold `None`.
 
 
 def _is_value_return(node):
@@ -310,15 +306,6 @@ def _never_completes_call(node):
         return func.id in ("exit", "quit")
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         return (func.value.id, func.attr) in (("sys", "exit"), ("os", "_exit"), ("os", "abort"))
-    return False
-
-
-def _has_break(statements):
-    for node in _own_nodes(statements):
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and node not in statements:
-            continue
-        if isinstance(node, ast.Break):
-            return True
     return False
 
 
@@ -365,16 +352,102 @@ def _completes(statements):
     return True
 
 
-if return_kind == "value" and not _yields:
-    _own = list(_own_nodes(_function.body))
-    _returns_value = any(_is_value_return(node) for node in _own)
-    _bare = [node for node in _own if isinstance(node, ast.Return) and not _is_value_return(node)]
-    if not _returns_value and (_bare or _completes(_function.body)):
+def check_returns(function, return_kind, exposed_as=None):
+    yields = [node for node in _own_nodes(function.body) if isinstance(node, (ast.Yield, ast.YieldFrom))]
+    if yields and return_kind != "object":
         _report(
-            "no_return",
-            "this Python function never returns a value: every path "
-            + ("ends with a bare `return` or " if _bare else "")
-            + "falls off the end, so it returns `None`, which the Rust return type cannot hold",
-            None,
-            "add `return <value>`, or declare no return type (or `Option<T>`) if `None` is meant",
+            "generator",
+            "this body uses `yield`, so calling it only creates a generator object: "
+            "the body does not run and the Rust return type cannot hold the generator",
+            yields[0],
+            "declare the return type `pyfn::Iter<T>` to iterate over what it yields, "
+            "or return a list instead (`return [ ... ]`)",
+            function=exposed_as,
         )
+    if return_kind == "value" and not yields:
+        own = list(_own_nodes(function.body))
+        returns_value = any(_is_value_return(node) for node in own)
+        bare = [node for node in own if isinstance(node, ast.Return) and not _is_value_return(node)]
+        if not returns_value and (bare or _completes(function.body)):
+            _report(
+                "no_return",
+                "this Python function never returns a value: every path "
+                + ("ends with a bare `return` or " if bare else "")
+                + "falls off the end, so it returns `None`, which the Rust return type cannot hold",
+                None,
+                "add `return <value>`, or declare no return type (or `Option<T>`) if `None` is meant",
+                function=exposed_as,
+            )
+
+
+def _signature(function):
+    """The parameters and annotations of `function`, for Rust to check its
+    declared signature against."""
+    args = function.args
+    positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
+    defaults_from = len(positional) - len(args.defaults)
+    params = []
+    for index, arg in enumerate(positional):
+        params.append({
+            "name": arg.arg,
+            "kind": "positional",
+            "has_default": index >= defaults_from,
+            "annotation": ast.unparse(arg.annotation) if arg.annotation else None,
+        })
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append({
+            "name": arg.arg,
+            "kind": "keyword",
+            "has_default": default is not None,
+            "annotation": ast.unparse(arg.annotation) if arg.annotation else None,
+        })
+    return {
+        "params": params,
+        "varargs": args.vararg is not None,
+        "returns": ast.unparse(function.returns) if function.returns else None,
+        "line": function.lineno,
+    }
+
+
+mode = globals().get("mode", "function")
+_tree = ast.parse(source)
+_table = symtable.symtable(source, "<pyfn>", "exec")
+_known = set(globals().get("known_globals") or ())
+
+if mode == "function":
+    _function = next(
+        node for node in _tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
+    )
+    check_names(
+        _all_tables([t for t in _table.get_children() if t.get_name() == name]),
+        _builtin_names | _known | {name, "__builtins__", "__name__", "__file__"},
+        [_function],
+        closure=globals().get("closure", False),
+    )
+    if not allow_missing_imports:
+        check_imports(_function.body)
+    check_returns(_function, return_kind)
+else:
+    # The module's own top-level names, whatever binds them.
+    _module_names = {
+        s.get_name() for s in _table.get_symbols()
+        if s.is_assigned() or s.is_imported() or s.is_namespace()
+    }
+    check_names(
+        _all_tables([_table]),
+        _builtin_names | _known | _module_names | {"__builtins__", "__name__", "__file__", "__doc__"},
+        [_tree],
+    )
+    if not allow_missing_imports:
+        check_imports(_tree.body)
+    _defs = {
+        node.name: node for node in _tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    for _name, _kind in exposed:
+        _def = _defs.get(_name)
+        if _def is None:
+            continue
+        signatures[_name] = _signature(_def)
+        check_returns(_def, _kind, exposed_as=_name)

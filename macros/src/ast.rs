@@ -62,6 +62,9 @@ pub enum Body {
     Tokens(Group),
     /// One string literal holding the body.
     Str { lit: LitStr },
+    /// No body: a signature declared in `py_module!`, whose body is the
+    /// module source's `def`.
+    Declared,
 }
 
 impl Parse for Input {
@@ -251,7 +254,7 @@ pub struct Options {
     pub allow_missing_imports: bool,
 }
 
-fn parse_options(attrs: &[Attribute], errors: &mut Errors) -> Options {
+pub fn parse_options(attrs: &[Attribute], errors: &mut Errors) -> Options {
     let mut options = Options::default();
     for attr in attrs {
         let parsed = attr.parse_nested_meta(|meta| {
@@ -277,6 +280,9 @@ pub struct Param<'a> {
     /// `#[py(default = "expr")]`: the Python default, used when the
     /// (`Option`) argument is `None`.
     pub default: Option<LitStr>,
+    /// `None` leaves the argument out, so that the Python function's own
+    /// default applies (module functions whose `def` has one).
+    pub omit_none: bool,
 }
 
 /// The `default = "expr"` of a parameter's `#[py(...)]` attributes.
@@ -325,7 +331,7 @@ pub fn iter_item(ty: &Type) -> Option<&Type> {
 }
 
 /// Whether `ty` is `Option<…>`.
-fn is_option(ty: &Type) -> bool {
+pub fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(path) if path.qself.is_none()
         && path.path.segments.last().is_some_and(|segment| segment.ident == "Option"))
 }
@@ -465,11 +471,13 @@ pub fn check_signature<'a>(item: &'a PyFn, all_errors: &mut Errors) -> Option<Fu
                 "this parameter follows one with a default, so it needs a default too, as in Python",
             ));
         }
+        let omit_none = default.is_some();
         params.push(Param {
             ident,
             py_name: name,
             ty: &typed.ty,
             default,
+            omit_none,
         });
     }
 

@@ -305,7 +305,7 @@ fn call_steps(func: &Func, names: &Names, function: TokenStream) -> TokenStream 
             None => quote_spanned!(ty.span()=> #cell.ret::<#ty>(#result)),
         },
     };
-    if func.params.iter().all(|param| param.default.is_none()) {
+    if func.params.iter().all(|param| !param.omit_none) {
         // The fast path: positional arguments on the stack.
         let args = func.params.iter().enumerate().map(|(index, param)| {
             let ident = param.ident;
@@ -322,9 +322,10 @@ fn call_steps(func: &Func, names: &Names, function: TokenStream) -> TokenStream 
     let args = Ident::new("args", Span::mixed_site());
     let pushes = func.params.iter().enumerate().map(|(index, param)| {
         let ident = param.ident;
-        match param.default {
-            None => quote_spanned!(param.ty.span()=> #args.push(#cell.arg(#py, #index, #ident)?);),
-            Some(_) => quote_spanned!(param.ty.span()=> #cell.push_default(#py, &mut #args, #index, #ident)?;),
+        if param.omit_none {
+            quote_spanned!(param.ty.span()=> #cell.push_default(#py, &mut #args, #index, #ident)?;)
+        } else {
+            quote_spanned!(param.ty.span()=> #args.push(#cell.arg(#py, #index, #ident)?);)
         }
     });
     let count = func.params.len();

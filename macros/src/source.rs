@@ -67,6 +67,7 @@ pub fn render(body: &Body, header: &[String], errors: &mut Errors) -> Option<PyS
     match body {
         Body::Tokens(group) => render_tokens(group, header, errors),
         Body::Str { lit, .. } => render_str(lit, header, errors),
+        Body::Declared => None,
     }
 }
 
