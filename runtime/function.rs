@@ -36,6 +36,77 @@ pub struct Spec {
     /// function the source defines around `name`, whose cells the closure
     /// gets. `None` for a plain function.
     pub captures: Option<&'static [&'static str]>,
+    /// For a function of a `py_module!`: the module, whose executed
+    /// namespace holds the function object.
+    pub namespace: Option<&'static Module>,
+}
+
+/// What the macro knows about a `py_module!` source.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ModuleSpec {
+    /// The module source, as compiled at build time (an inline source is
+    /// padded so that its line numbers are the `.rs` file's).
+    pub source: &'static str,
+    /// The file named in tracebacks: the `.py` file, or the `.rs` file.
+    pub file: &'static str,
+    /// `__name__`: the Rust module's path.
+    pub module: &'static str,
+}
+
+/// A `py_module!`'s Python module: its source runs once per process, in a
+/// globals dict of its own, and its functions are taken from there.
+///
+/// Taking the exposed functions from the executed namespace, rather than
+/// building them from code objects, keeps one source of truth: the module
+/// as Python runs it, with its decorators, default values, constants and
+/// imports exactly as a Python import would make them.
+#[doc(hidden)]
+pub struct Module {
+    spec: ModuleSpec,
+    globals: PyOnceLock<Py<PyDict>>,
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module")
+            .field("spec", &self.spec)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Module {
+    /// A module executed on the first call of one of its functions.
+    pub const fn new(spec: ModuleSpec) -> Self {
+        Module {
+            spec,
+            globals: PyOnceLock::new(),
+        }
+    }
+
+    /// The module's namespace, after its source ran (once).
+    fn globals<'py>(&self, py: Python<'py>, caller: &'static str) -> Result<&Bound<'py, PyDict>> {
+        let fail = |context: &str, err: PyErr| Error::build_failed(py, caller, context, Some(err));
+        self.globals
+            .get_or_try_init(py, || {
+                let source = CString::new(self.spec.source).map_err(|_| {
+                    Error::build_failed(py, caller, "the module source holds a NUL byte", None)
+                })?;
+                let file = CString::new(self.spec.file).map_err(|_| {
+                    Error::build_failed(py, caller, "the source file name holds a NUL byte", None)
+                })?;
+                let code = PyCode::compile(py, &source, &file, PyCodeInput::File)
+                    .map_err(|err| fail("the module source does not compile", err))?;
+                let globals = new_globals(py, self.spec.module, self.spec.file)
+                    .map_err(|err| fail("cannot create the module's globals", err))?;
+                PyModule::import(py, "builtins")
+                    .and_then(|builtins| builtins.getattr("exec"))
+                    .and_then(|exec| exec.call1((code, &globals)))
+                    .map_err(|err| fail("the module source raised while running", err))?;
+                Ok(globals.unbind())
+            })
+            .map(|globals| globals.bind(py))
+    }
 }
 
 /// The name of the function a closure's source defines around it.
@@ -53,7 +124,7 @@ struct Built {
     /// The function object (plain functions).
     function: Option<Py<PyAny>>,
     /// The code object, for building closure instances.
-    code: Py<PyAny>,
+    code: Option<Py<PyAny>>,
     globals: Py<PyDict>,
     /// The function's name, as the Python string `FunctionType` takes.
     name: Py<pyo3::types::PyString>,
@@ -100,6 +171,30 @@ impl Function {
     /// `types.FunctionType(code, globals, name, argdefs, closure)`.
     fn build(&self, py: Python<'_>) -> Result<Built> {
         let spec = &self.spec;
+        if let Some(module) = spec.namespace {
+            let globals = module.globals(py, spec.name)?;
+            let function = globals
+                .get_item(spec.name)
+                .map_err(|err| {
+                    Error::build_failed(py, spec.name, "cannot read the module", Some(err))
+                })?
+                .ok_or_else(|| {
+                    Error::build_failed(
+                        py,
+                        spec.name,
+                        &format!("the module defines no `{}`", spec.name),
+                        None,
+                    )
+                })?;
+            return Ok(Built {
+                function: Some(function.unbind()),
+                code: None,
+                globals: globals.clone().unbind(),
+                name: pyo3::types::PyString::intern(py, spec.name).unbind(),
+                argdefs: None,
+                freevars: Vec::new(),
+            });
+        }
         let fail =
             |context: &str, err: PyErr| Error::build_failed(py, spec.name, context, Some(err));
         let missing = |what: &str| {
@@ -159,7 +254,7 @@ impl Function {
         };
         Ok(Built {
             function,
-            code: code.unbind(),
+            code: Some(code.unbind()),
             globals: globals.unbind(),
             name: name.unbind(),
             argdefs: argdefs.map(Bound::unbind),
@@ -187,8 +282,16 @@ impl Function {
             cells.push(cell);
         }
         let closure = PyTuple::new(py, cells).map_err(fail)?;
+        let code = built.code.as_ref().ok_or_else(|| {
+            Error::build_failed(
+                py,
+                self.spec.name,
+                "a module function is not a closure",
+                None,
+            )
+        })?;
         new_function(
-            built.code.bind(py),
+            code.bind(py),
             built.globals.bind(py),
             built.name.bind(py),
             built.argdefs.as_ref().map(|argdefs| argdefs.bind(py)),
@@ -570,6 +673,7 @@ mod tests {
             return_type: "(String, String, String, u32)",
             defaults: &[],
             captures: None,
+            namespace: None,
         });
         Python::attach(|py| {
             let f = F.get(py).expect("built");
@@ -599,6 +703,7 @@ mod tests {
             return_type: "()",
             defaults: &[],
             captures: None,
+            namespace: None,
         });
         Python::attach(|py| {
             let err = F.get(py).expect_err("an error");
@@ -619,6 +724,7 @@ mod tests {
             return_type: "()",
             defaults: &[],
             captures: None,
+            namespace: None,
         });
         Python::attach(|py| {
             let err = F.get(py).expect_err("an error");

@@ -74,7 +74,7 @@ mod iter;
 
 pub use error::{Error, ErrorKind, Result};
 pub use iter::Iter;
-pub use pyfn_macros::py_fn;
+pub use pyfn_macros::{py_fn, py_module};
 
 /// The pyo3 pyfn is built on, for naming `Python`, `Bound`, `Py` and
 /// `PyAny` in signatures without a direct dependency.
@@ -85,7 +85,9 @@ pub use pyo3;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::error::{Error, Result};
-    pub use crate::function::{Args, CLOSURE_OUTER, Function, Instance, Spec, attach};
+    pub use crate::function::{
+        Args, CLOSURE_OUTER, Function, Instance, Module, ModuleSpec, Spec, attach,
+    };
     pub use pyo3::Python;
 
     /// What the stub of a function whose Python did not compile returns;

@@ -22,6 +22,7 @@
 #                and `function` (module mode: the exposed function concerned)
 #   captures     (closures) dicts with `name` and the position of first use
 #   signatures   (module mode) {name: {"params": [...], "returns": ...}}
+#   defined      (module mode) the names of all top-level functions
 
 import ast
 import builtins
@@ -34,6 +35,7 @@ import sys
 diagnostics = []
 captures = []
 signatures = {}
+defined = []
 _lines = source.split("\n")
 _builtin_names = set(dir(builtins))
 _interpreter = "CPython %s (%s)" % (sys.version.split()[0], sys.prefix)
@@ -445,6 +447,7 @@ else:
         node.name: node for node in _tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
+    defined = sorted(_defs)
     for _name, _kind in exposed:
         _def = _defs.get(_name)
         if _def is None:

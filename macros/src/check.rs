@@ -196,21 +196,48 @@ fn error_at(
             layout.span,
             format!("{message}\n{}", excerpt(&source.text, layout, start, end)),
         ),
+        Layout::File { span, path } => {
+            let line_text = source
+                .text
+                .lines()
+                .nth(start.line - 1)
+                .unwrap_or("")
+                .replace('\t', " ");
+            let width = match end {
+                Some(end) if end.line == start.line => end.col.saturating_sub(start.col),
+                _ => 1,
+            };
+            syn::Error::new(
+                *span,
+                format!(
+                    "{message}\n --> {path}:{}:{}\n    {line_text}\n    {}{}",
+                    start.line,
+                    start.col + 1,
+                    " ".repeat(start.col),
+                    "^".repeat(width.max(1))
+                ),
+            )
+        }
     }
 }
 
 /// Runs `analyze.py` on a source that compiled: undefined names, imports
 /// that cannot resolve, generators, missing returns. Every finding is
 /// returned, so that one build reports them all.
-pub fn analyze(source: &PySource, func: &Func) -> (Vec<syn::Error>, Vec<Capture>) {
-    let fn_name = &func.item.sig.ident;
-    let found = with_python(|py| -> PyResult<(Vec<Finding>, Vec<Finding>)> {
+/// What `analyze.py` found.
+#[derive(Default)]
+struct Analysis {
+    diagnostics: Vec<Finding>,
+    captures: Vec<Finding>,
+    signatures: Vec<(String, PySignature)>,
+    defined: Vec<String>,
+}
+
+/// Runs `analyze.py` with the inputs `setup` puts in its globals.
+fn run_analysis(setup: impl FnOnce(&Bound<'_, PyDict>) -> PyResult<()>) -> Analysis {
+    let found = with_python(|py| -> PyResult<Analysis> {
         let scope = PyDict::new(py);
-        scope.set_item("source", &source.text)?;
-        scope.set_item("name", &func.py_name)?;
-        scope.set_item("return_kind", return_kind(func.ret))?;
-        scope.set_item("allow_missing_imports", func.options.allow_missing_imports)?;
-        scope.set_item("closure", func.item.closure.is_some())?;
+        setup(&scope)?;
         let code = ANALYZER.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
             let text = CString::new(include_str!("analyze.py"))?;
             Ok(
@@ -230,33 +257,123 @@ pub fn analyze(source: &PySource, func: &Func) -> (Vec<syn::Error>, Vec<Capture>
                 None => Ok(Vec::new()),
             }
         };
-        Ok((list("diagnostics")?, list("captures")?))
+        let mut signatures = Vec::new();
+        if let Some(found) = scope.get_item("signatures")? {
+            for item in found.call_method0("items")?.try_iter()? {
+                let (name, signature): (String, Bound<'_, PyAny>) = item?.extract()?;
+                signatures.push((name, PySignature::from_dict(&signature)?));
+            }
+        }
+        let defined = match scope.get_item("defined")? {
+            Some(defined) => defined.extract()?,
+            None => Vec::new(),
+        };
+        Ok(Analysis {
+            diagnostics: list("diagnostics")?,
+            captures: list("captures")?,
+            signatures,
+            defined,
+        })
     });
-    let (mut found, captures) = match found {
+    match found {
         Some(Ok(found)) => found,
         // The analysis is an aid: if it cannot run, the build goes on (the
         // source compiled); a CPython that cannot start was reported already.
-        Some(Err(_)) | None => (Vec::new(), Vec::new()),
-    };
+        Some(Err(_)) | None => Analysis::default(),
+    }
+}
+
+/// A Python function's signature, as its `def` declares it.
+pub struct PySignature {
+    pub params: Vec<PyParam>,
+    /// It takes `*args`.
+    pub varargs: bool,
+    /// The return annotation, as written.
+    pub returns: Option<String>,
+}
+
+pub struct PyParam {
+    pub name: String,
+    pub keyword_only: bool,
+    pub has_default: bool,
+    pub annotation: Option<String>,
+}
+
+impl PySignature {
+    fn from_dict(dict: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let mut params = Vec::new();
+        for param in dict.get_item("params")?.try_iter()? {
+            let param = param?;
+            let kind: String = param.get_item("kind")?.extract()?;
+            params.push(PyParam {
+                name: param.get_item("name")?.extract()?,
+                keyword_only: kind == "keyword",
+                has_default: param.get_item("has_default")?.extract()?,
+                annotation: param.get_item("annotation")?.extract()?,
+            });
+        }
+        Ok(PySignature {
+            params,
+            varargs: dict.get_item("varargs")?.extract()?,
+            returns: dict.get_item("returns")?.extract()?,
+        })
+    }
+}
+
+/// A finding of the module analysis: its error, and the exposed function
+/// it concerns (if any) with whether it has a position of its own.
+pub struct ModuleFinding {
+    pub function: Option<String>,
+    pub positioned: bool,
+    pub error: syn::Error,
+}
+
+/// Analyses a `py_module!` source: names and imports across the module,
+/// generators and missing returns of the exposed functions, whose `def`
+/// signatures are returned for the Rust signatures to be checked against.
+pub fn analyze_module(
+    source: &PySource,
+    module: &syn::Ident,
+    exposed: &[(String, &'static str)],
+    allow_missing_imports: bool,
+) -> (Vec<ModuleFinding>, Vec<(String, PySignature)>, Vec<String>) {
+    let analysis = run_analysis(|scope| {
+        scope.set_item("source", &source.text)?;
+        scope.set_item("mode", "module")?;
+        scope.set_item("exposed", exposed.to_vec())?;
+        scope.set_item("allow_missing_imports", allow_missing_imports)
+    });
+    let mut found = analysis.diagnostics;
+    found.sort_by_key(|finding| (finding.line.unwrap_or(0), finding.col));
+    let findings = found
+        .into_iter()
+        .map(|finding| ModuleFinding {
+            positioned: finding.line.is_some(),
+            error: finding.to_error(source, module),
+            function: finding.function,
+        })
+        .collect();
+    (findings, analysis.signatures, analysis.defined)
+}
+
+pub fn analyze(source: &PySource, func: &Func) -> (Vec<syn::Error>, Vec<Capture>) {
+    let fn_name = &func.item.sig.ident;
+    let analysis = run_analysis(|scope| {
+        scope.set_item("source", &source.text)?;
+        scope.set_item("name", &func.py_name)?;
+        scope.set_item("return_kind", return_kind(func.ret))?;
+        scope.set_item("allow_missing_imports", func.options.allow_missing_imports)?;
+        scope.set_item("closure", func.item.closure.is_some())
+    });
+    let (mut found, captures) = (analysis.diagnostics, analysis.captures);
     found.sort_by_key(|finding| (finding.line.unwrap_or(0), finding.col));
     let errors = found
         .into_iter()
-        .map(|finding| {
-            let mut message = finding.message.clone();
-            if let Some(help) = &finding.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
+        .map(|finding| match func.ret {
+            Some(ret) if finding.kind == "no_return" => {
+                syn::Error::new_spanned(ret, finding.message_with_help())
             }
-            if finding.kind == "no_return"
-                && let Some(ret) = func.ret
-            {
-                return syn::Error::new_spanned(ret, message);
-            }
-            let end = finding.end_line.map(|line| Pos {
-                line,
-                col: finding.end_col,
-            });
-            error_at(source, fn_name, finding.start(), end, &message)
+            _ => finding.to_error(source, fn_name),
         })
         .collect();
     let captures = captures
@@ -283,6 +400,7 @@ fn span_at(source: &PySource, fn_name: &syn::Ident, pos: Option<Pos>) -> Span {
             tokens[token_at(tokens, pos)].span
         }
         (Layout::Str(layout), Some(pos)) if pos.line > source.header_end => layout.span,
+        (Layout::File { span, .. }, Some(_)) => *span,
         _ => fn_name.span(),
     }
 }
@@ -296,6 +414,8 @@ struct Finding {
     help: Option<String>,
     /// A capture's name.
     name: Option<String>,
+    /// The exposed function a module finding concerns.
+    function: Option<String>,
     line: Option<usize>,
     col: usize,
     end_line: Option<usize>,
@@ -303,6 +423,30 @@ struct Finding {
 }
 
 impl Finding {
+    fn message_with_help(&self) -> String {
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        message
+    }
+
+    /// The error at the finding's position, else at `fallback`.
+    fn to_error(&self, source: &PySource, fallback: &syn::Ident) -> syn::Error {
+        let end = self.end_line.map(|line| Pos {
+            line,
+            col: self.end_col,
+        });
+        error_at(
+            source,
+            fallback,
+            self.start(),
+            end,
+            &self.message_with_help(),
+        )
+    }
+
     fn start(&self) -> Option<Pos> {
         self.line.map(|line| Pos {
             line,
@@ -324,6 +468,7 @@ impl Finding {
             message: text("message")?.unwrap_or_default(),
             help: text("help")?,
             name: text("name")?,
+            function: text("function")?,
             line: item("line")?.extract()?,
             col: item("col")?.extract()?,
             end_line: item("end_line")?.extract()?,
@@ -364,7 +509,7 @@ fn excerpt(text: &str, layout: &StrLayout, start: Pos, end: Option<Pos>) -> Stri
     let column = if index == 0 {
         (start.col + layout.first_rs_col).saturating_sub(layout.first_py_col)
     } else {
-        start.col.saturating_sub(layout.indent_added)
+        (start.col + layout.dedent).saturating_sub(layout.indent_added)
     };
     let place = if layout.aligned {
         format!("at line {}, column {}", layout.rs_line + index, column + 1)

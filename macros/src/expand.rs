@@ -15,10 +15,14 @@ use crate::{check, source};
 
 /// The whole macro: parse, check each item, expand each item.
 pub fn py_fn(input: TokenStream) -> TokenStream {
-    // The macro must answer every input with code or a compile error, even
-    // if a bug of ours panics: rustc would show an opaque "proc macro
-    // panicked" otherwise.
-    std::panic::catch_unwind(|| expand_input(input)).unwrap_or_else(|_| {
+    guard(|| expand_input(input))
+}
+
+/// Runs a macro expansion. The macro must answer every input with code or
+/// a compile error, even if a bug of ours panics: rustc would show an
+/// opaque "proc macro panicked" otherwise.
+pub fn guard(expand: impl FnOnce() -> TokenStream + std::panic::UnwindSafe) -> TokenStream {
+    std::panic::catch_unwind(expand).unwrap_or_else(|_| {
         syn::Error::new(
             Span::call_site(),
             "internal error in `py_fn!` (a bug in pyfn: please report it with this input)",
@@ -125,6 +129,12 @@ fn rust_ident(name: &str, span: Span) -> Option<Ident> {
 
 /// The Rust function; `source` is `None` for a stub after an error.
 fn function(func: &Func, source: Option<&str>) -> TokenStream {
+    function_from(func, source, None)
+}
+
+/// The Rust function of a `py_fn!` item, or, with `namespace`, of a
+/// function declared in a `py_module!` (taken from that module).
+pub fn function_from(func: &Func, source: Option<&str>, namespace: Option<&Ident>) -> TokenStream {
     let item = func.item;
     let attrs = &item.attrs;
     let vis = &item.vis;
@@ -140,7 +150,7 @@ fn function(func: &Func, source: Option<&str>) -> TokenStream {
     let body = match source {
         Some(source) => {
             let names = Names::new();
-            let spec = spec(func, source, None);
+            let spec = spec(func, source, None, namespace);
             let cell = &names.cell;
             let py = &names.py;
             let steps = call_steps(func, &names, quote!(#cell.get(#py)?));
@@ -185,7 +195,7 @@ fn closure(
     let names = Names::new();
     let (cell, py, instance) = (&names.cell, &names.py, &names.instance);
     let capture_names = captures.iter().map(|(_, capture)| &capture.name);
-    let spec = spec(func, source, Some(quote!(&[#(#capture_names),*])));
+    let spec = spec(func, source, Some(quote!(&[#(#capture_names),*])), None);
     let values = captures.iter().enumerate().map(|(index, (ident, capture))| {
         quote_spanned!(capture.span=> #cell.capture(#py, #index, &#ident)?)
     });
@@ -248,7 +258,12 @@ fn stub(func: &Func) -> TokenStream {
 }
 
 /// The `Spec` literal of a checked function.
-fn spec(func: &Func, source: &str, captures: Option<TokenStream>) -> TokenStream {
+fn spec(
+    func: &Func,
+    source: &str,
+    captures: Option<TokenStream>,
+    namespace: Option<&Ident>,
+) -> TokenStream {
     let name = &func.py_name;
     // The source is checked to hold no NUL before it gets here.
     let source = match CString::new(source) {
@@ -263,6 +278,10 @@ fn spec(func: &Func, source: &str, captures: Option<TokenStream>) -> TokenStream
         .iter()
         .filter_map(|p| p.default.as_ref())
         .map(|default| default.value().trim().to_owned());
+    let namespace = match namespace {
+        Some(module) => quote!(::core::option::Option::Some(&#module)),
+        None => quote!(::core::option::Option::None),
+    };
     let captures = match captures {
         Some(captures) => quote!(::core::option::Option::Some(#captures)),
         None => quote!(::core::option::Option::None),
@@ -278,6 +297,7 @@ fn spec(func: &Func, source: &str, captures: Option<TokenStream>) -> TokenStream
             return_type: #return_type,
             defaults: &[#(#defaults),*],
             captures: #captures,
+            namespace: #namespace,
         }
     }
 }

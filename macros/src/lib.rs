@@ -5,6 +5,7 @@ mod ast;
 mod check;
 mod expand;
 mod interp;
+mod module;
 mod source;
 
 use proc_macro::TokenStream;
@@ -14,6 +15,14 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn py_fn(input: TokenStream) -> TokenStream {
     expand::py_fn(input.into()).into()
+}
+
+/// Exposes the functions of a Python module, inline or a `.py` file,
+/// checked by CPython at build time. See the [`pyfn`](https://docs.rs/pyfn)
+/// crate documentation.
+#[proc_macro]
+pub fn py_module(input: TokenStream) -> TokenStream {
+    expand::guard(|| module::expand(input.into())).into()
 }
 
 #[cfg(test)]

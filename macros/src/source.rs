@@ -29,6 +29,9 @@ pub enum Layout {
     Tokens(Vec<Located>),
     /// String form: positions inside one literal.
     Str(StrLayout),
+    /// A `.py` file: positions are the file's own; errors point at the
+    /// literal naming it.
+    File { span: Span, path: String },
 }
 
 pub struct Located {
@@ -50,6 +53,9 @@ pub struct StrLayout {
     pub aligned: bool,
     /// Columns added to every line but the first to indent the body.
     pub indent_added: usize,
+    /// Columns removed from every line but the first (a module source's
+    /// common indentation).
+    pub dedent: usize,
     /// The `.rs` and Python columns of the text after the opening quote.
     pub first_rs_col: usize,
     pub first_py_col: usize,
@@ -515,7 +521,77 @@ fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> Opti
             rs_line: start.line,
             aligned,
             indent_added,
+            dedent: 0,
             first_rs_col,
+            first_py_col,
+        }),
+    })
+}
+
+/// The Python source of a `py_module!` inline source: dedented to column
+/// 0, with its lines at their `.rs` line numbers.
+pub fn render_module_str(lit: &syn::LitStr, errors: &mut Errors) -> Option<PySource> {
+    let value = lit.value();
+    if value.contains('\0') {
+        errors.push(syn::Error::new(
+            lit.span(),
+            "the Python source holds a NUL character, which CPython rejects",
+        ));
+        return None;
+    }
+    let token = lit.token().to_string();
+    let quote = token.find('"').unwrap_or(0);
+    let aligned = token[..quote].contains('r') || !token.contains('\\');
+    let start = lit.span().start();
+    let mut lines: Vec<String> = value
+        .split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
+        .collect();
+    // The first line (after the quote) has no indentation of its own.
+    let first_py_col = 0;
+    lines[0] = lines[0].trim_start().to_owned();
+    let inside_token = if value.contains(['"', '\'', '\\']) {
+        crate::check::rows_inside_tokens(&lines.join("\n")).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let indent_of = |line: &String| line.chars().take_while(|c| c.is_whitespace()).count();
+    let dedent = lines
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(index, line)| !line.trim().is_empty() && !inside_token.contains(&(index + 1)))
+        .map(|(_, line)| indent_of(line))
+        .min()
+        .unwrap_or(0);
+    // Every line loses the block's indentation where it has it, the lines
+    // inside a multi-line string too (as `textwrap.dedent` would).
+    for line in lines.iter_mut().skip(1) {
+        let strip = line
+            .chars()
+            .take(dedent)
+            .take_while(|c| c.is_whitespace())
+            .count();
+        let at = line
+            .char_indices()
+            .nth(strip)
+            .map_or(line.len(), |(at, _)| at);
+        line.replace_range(..at, "");
+    }
+    let mut text = "\n".repeat(start.line - 1);
+    text.push_str(&lines.join("\n"));
+    text.push('\n');
+    Some(PySource {
+        text,
+        header_end: 0,
+        layout: Layout::Str(StrLayout {
+            span: lit.span(),
+            first_line: start.line,
+            rs_line: start.line,
+            aligned,
+            indent_added: 0,
+            dedent,
+            first_rs_col: start.column + token[..=quote].chars().count(),
             first_py_col,
         }),
     })

@@ -503,3 +503,27 @@ fn cpython_invalid_programs_are_reported_not_accepted() {
         cases.len()
     );
 }
+
+#[test]
+fn module_file_errors_name_the_file_line_and_column() {
+    let _serial = serial();
+    let out = crate::module::expand(
+        "mod m { file = \"tests/fixtures/broken.py\"; fn check(x: i64) -> bool; }"
+            .parse()
+            .expect("tokens"),
+    )
+    .to_string();
+    // 3.9 says "invalid syntax" at the line's end, later versions
+    // "expected ':'" after `LIMIT`: both on line 5.
+    assert!(out.contains("python: SyntaxError: "), "{out}");
+    assert!(out.contains("--> tests/fixtures/broken.py:5:"), "{out}");
+    assert!(out.contains("if x > LIMIT"), "{out}");
+    let out = crate::module::expand(
+        "mod m { file = \"tests/fixtures/missing.py\"; fn check(x: i64) -> bool; }"
+            .parse()
+            .expect("tokens"),
+    )
+    .to_string();
+    assert!(out.contains("cannot read"), "{out}");
+    assert!(out.contains("missing.py"), "{out}");
+}

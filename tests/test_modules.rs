@@ -1,0 +1,168 @@
+//! `py_module!`: whole Python sources, inline or from `.py` files, whose
+//! functions are called through declared Rust signatures.
+
+use pyfn::py_module;
+use pyfn::pyo3::prelude::*;
+
+py_module! {
+    /// CPython's own `colorsys.py`, copied unchanged.
+    mod colorsys_port {
+        file = "tests/python/colorsys.py";
+        pub fn rgb_to_yiq(r: f64, g: f64, b: f64) -> (f64, f64, f64);
+        pub fn yiq_to_rgb(y: f64, i: f64, q: f64) -> (f64, f64, f64);
+        pub fn rgb_to_hls(r: f64, g: f64, b: f64) -> (f64, f64, f64);
+        pub fn hls_to_rgb(h: f64, l: f64, s: f64) -> (f64, f64, f64);
+        pub fn rgb_to_hsv(r: f64, g: f64, b: f64) -> (f64, f64, f64);
+        pub fn hsv_to_rgb(h: f64, s: f64, v: f64) -> (f64, f64, f64);
+    }
+}
+
+py_module! {
+    /// Helpers, a compiled regex, constants and defaults in a file.
+    pub(crate) mod textstats {
+        file = "tests/python/textstats.py";
+        pub fn words(text: &str) -> Vec<String>;
+        /// `n` and `skip_stop_words` have Python defaults: `None` uses them.
+        pub fn top_words(text: &str, n: Option<usize>, skip_stop_words: Option<bool>) -> Vec<(String, usize)>;
+        pub fn title_case(text: &str) -> String;
+        pub fn fail(message: &str) -> i64;
+    }
+}
+
+py_module! {
+    /// An inline module: constants, a helper and the functions Rust calls.
+    mod geometry {
+        source = r#"
+            import math
+
+            TAU = 2 * math.pi
+
+            def _check(r):
+                if r < 0:
+                    raise ValueError(f"negative radius {r}")
+                return r
+
+            def circumference(r):
+                """The circumference of a circle of radius `r`."""
+                return TAU * _check(r)
+
+            def polygon_area(points):
+                area = 0.0
+                for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]):
+                    area += x1 * y2 - x2 * y1
+                return abs(area) / 2
+        "#;
+        pub fn circumference(r: f64) -> f64;
+        pub fn polygon_area(points: Vec<(f64, f64)>) -> f64;
+    }
+}
+
+/// The same inputs through pyfn and through `import colorsys`.
+#[test]
+fn colorsys_matches_cpython() -> pyfn::Result<()> {
+    type Convert = fn(f64, f64, f64) -> pyfn::Result<(f64, f64, f64)>;
+    let pairs: [(&str, Convert); 6] = [
+        ("rgb_to_yiq", colorsys_port::rgb_to_yiq),
+        ("yiq_to_rgb", colorsys_port::yiq_to_rgb),
+        ("rgb_to_hls", colorsys_port::rgb_to_hls),
+        ("hls_to_rgb", colorsys_port::hls_to_rgb),
+        ("rgb_to_hsv", colorsys_port::rgb_to_hsv),
+        ("hsv_to_rgb", colorsys_port::hsv_to_rgb),
+    ];
+    let steps: Vec<f64> = (0..=10).map(|i| f64::from(i) / 10.0).collect();
+    let mut compared = 0;
+    Python::attach(|py| -> pyfn::Result<()> {
+        let colorsys = py.import("colorsys").map_err(|e| pyfn_err(py, e))?;
+        for (name, ours) in pairs {
+            let theirs = colorsys.getattr(name).map_err(|e| pyfn_err(py, e))?;
+            for &a in &steps {
+                for &b in &steps {
+                    for &c in &steps {
+                        let expected: (f64, f64, f64) = theirs
+                            .call1((a, b, c))
+                            .and_then(|v| v.extract())
+                            .map_err(|e| pyfn_err(py, e))?;
+                        assert_eq!(ours(a, b, c)?, expected, "{name}({a}, {b}, {c})");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    assert_eq!(compared, 6 * 11 * 11 * 11);
+    Ok(())
+}
+
+fn pyfn_err(py: Python<'_>, err: PyErr) -> pyfn::Error {
+    panic!("CPython's colorsys failed: {}", err.value(py))
+}
+
+#[test]
+fn file_module_with_defaults_and_state() -> pyfn::Result<()> {
+    let text = "It was the best of times, it was the worst of times; the age of wisdom.";
+    assert_eq!(
+        textstats::words("It's a dog's life")?,
+        vec!["it's", "a", "dog's", "life"]
+    );
+    assert_eq!(
+        textstats::top_words(text, None, None)?,
+        vec![
+            ("times".to_owned(), 2),
+            ("best".to_owned(), 1),
+            ("worst".to_owned(), 1)
+        ]
+    );
+    assert_eq!(
+        textstats::top_words(text, Some(1), Some(false))?,
+        vec![("the".to_owned(), 3)]
+    );
+    // A later argument after a left-out default goes by keyword.
+    assert_eq!(textstats::top_words(text, None, Some(false))?.len(), 3);
+    assert_eq!(textstats::title_case("hello big world")?, "Hello Big World");
+    Ok(())
+}
+
+#[test]
+fn module_tracebacks_point_into_the_py_file() {
+    let err = textstats::fail("no").unwrap_err();
+    assert_eq!(err.exception_type(), Some("ValueError"));
+    let traceback = err.traceback().unwrap();
+    let line = include_str!("python/textstats.py")
+        .lines()
+        .position(|l| l.contains("raise ValueError(message)"))
+        .unwrap()
+        + 1;
+    assert!(
+        traceback.contains(&format!(
+            "File \"tests/python/textstats.py\", line {line}, in fail"
+        )),
+        "{traceback}"
+    );
+    assert!(
+        traceback.contains("raise ValueError(message)"),
+        "{traceback}"
+    );
+}
+
+#[test]
+fn inline_module_keeps_rs_lines() -> pyfn::Result<()> {
+    assert!((geometry::circumference(1.0)? - std::f64::consts::TAU).abs() < 1e-12);
+    assert_eq!(
+        geometry::polygon_area(vec![(0.0, 0.0), (4.0, 0.0), (4.0, 3.0)])?,
+        6.0
+    );
+    let err = geometry::circumference(-1.0).unwrap_err();
+    assert_eq!(err.message(), "negative radius -1.0");
+    let traceback = err.traceback().unwrap();
+    let line = include_str!("test_modules.rs")
+        .lines()
+        .position(|l| l.contains("raise ValueError(f\"negative radius {r}\")"))
+        .unwrap()
+        + 1;
+    assert!(
+        traceback.contains(&format!("line {line}, in _check")),
+        "{traceback}"
+    );
+    Ok(())
+}

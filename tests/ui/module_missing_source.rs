@@ -1,0 +1,9 @@
+use pyfn::py_module;
+
+py_module! {
+    mod nothing {
+        pub fn f() -> i64;
+    }
+}
+
+fn main() {}
