@@ -1,7 +1,7 @@
 //! A user's program: prints the CPython it runs on, so `.ci/run` can check
 //! it is the one the crate was built for, not whatever the loader found.
 
-use pyfn::py_fn;
+use pyfn::{py_fn, py_module};
 
 py_fn! {
     /// Adds in Python.
@@ -16,9 +16,18 @@ py_fn! {
     "#}
 }
 
+py_module! {
+    /// A `.py` file of the crate: editing it rebuilds the crate.
+    mod greeting {
+        file = "python/greeting.py";
+        pub fn greet(name: &str) -> String;
+    }
+}
+
 fn main() -> pyfn::Result<()> {
     assert_eq!(add(2, 3)?, 5);
     println!("python {}", interpreter()?);
+    println!("{}", greeting::greet("pyfn")?);
     Ok(())
 }
 

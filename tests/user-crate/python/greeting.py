@@ -1,0 +1,5 @@
+GREETING = "hello"
+
+
+def greet(name: str) -> str:
+    return f"{GREETING}, {name}"
