@@ -11,10 +11,9 @@ fn main() {
     if let Some(dir) = config.lib_dir() {
         println!("cargo:lib_dir={dir}");
     }
-    println!(
-        "cargo:version={}.{}",
-        config.version().major,
-        config.version().minor
-    );
+    let version = format!("{}.{}", config.version().major, config.version().minor);
+    println!("cargo:version={version}");
+    // The runtime compares it with the CPython it runs on.
+    println!("cargo:rustc-env=PYFN_BUILD_PYTHON={version}");
     println!("cargo:rerun-if-changed=build.rs");
 }

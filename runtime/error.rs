@@ -174,6 +174,11 @@ impl Error {
         )
     }
 
+    /// The running interpreter is not the one pyfn was built for.
+    pub(crate) fn interpreter_mismatch(function: &'static str, problem: String) -> Self {
+        Error::new(ErrorKind::Interpreter, function, problem)
+    }
+
     /// The interpreter could not be attached to.
     pub(crate) fn interpreter(function: &'static str) -> Self {
         Error::new(

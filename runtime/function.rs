@@ -171,6 +171,7 @@ impl Function {
     /// `types.FunctionType(code, globals, name, argdefs, closure)`.
     fn build(&self, py: Python<'_>) -> Result<Built> {
         let spec = &self.spec;
+        prepare(py, spec.name)?;
         if let Some(module) = spec.namespace {
             let globals = module.globals(py, spec.name)?;
             let function = globals
@@ -611,6 +612,66 @@ impl Instance {
     }
 }
 
+/// Prepares the interpreter once per process, before pyfn builds its first
+/// function: checks that it is the CPython version pyfn was built against,
+/// and makes an active virtual environment's packages importable.
+fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
+    static PREPARED: PyOnceLock<()> = PyOnceLock::new();
+    PREPARED
+        .get_or_try_init(py, || {
+            let info = py.version_info();
+            if let Some(problem) =
+                version_mismatch(env!("PYFN_BUILD_PYTHON"), (info.major, info.minor))
+            {
+                return Err(Error::interpreter_mismatch(caller, problem));
+            }
+            if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+                activate_venv(py, &venv).map_err(|err| {
+                    Error::build_failed(
+                        py,
+                        caller,
+                        "cannot add the virtual environment's packages",
+                        Some(err),
+                    )
+                })?;
+            }
+            Ok(())
+        })
+        .map(|_| ())
+}
+
+/// Why a CPython `running` (major, minor) cannot run code built for
+/// `built` ("3.11"), if it cannot.
+fn version_mismatch(built: &str, running: (u8, u8)) -> Option<String> {
+    let running_text = format!("{}.{}", running.0, running.1);
+    (built != running_text).then(|| {
+        format!(
+            "pyfn was built against CPython {built} but runs on CPython {running_text}: rebuild with the interpreter the program runs on (`PYO3_PYTHON`)"
+        )
+    })
+}
+
+/// Adds the site-packages of the virtual environment at `venv` (the value
+/// of `VIRTUAL_ENV`) with `site.addsitedir`, as its own `python` would
+/// have them, unless the interpreter already is that environment's.
+fn activate_venv(py: Python<'_>, venv: &std::ffi::OsStr) -> pyo3::PyResult<()> {
+    const ACTIVATE: &CStr = cr#"
+import os, site, sys
+venv = os.path.realpath(venv)
+if os.path.realpath(sys.prefix) != venv:
+    candidates = [
+        os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages"),
+        os.path.join(venv, "Lib", "site-packages"),
+    ]
+    for path in candidates:
+        if os.path.isdir(path) and path not in sys.path:
+            site.addsitedir(path)
+"#;
+    let scope = PyDict::new(py);
+    scope.set_item("venv", venv)?;
+    py.run(ACTIVATE, Some(&scope), Some(&scope))
+}
+
 /// Runs `f` attached to the interpreter, starting it if needed.
 #[doc(hidden)]
 #[inline]
@@ -731,5 +792,17 @@ mod tests {
             assert_eq!(err.kind(), crate::ErrorKind::Function);
             assert_eq!(err.exception_type(), Some("SyntaxError"));
         });
+    }
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::version_mismatch;
+
+    #[test]
+    fn versions_must_agree_on_major_and_minor() {
+        assert_eq!(version_mismatch("3.11", (3, 11)), None);
+        let problem = version_mismatch("3.11", (3, 12)).expect("a mismatch");
+        assert!(problem.contains("built against CPython 3.11 but runs on CPython 3.12"));
     }
 }

@@ -11,8 +11,33 @@ pub fn with_python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
     START.call_once(|| {
         promote_libpython_symbols();
         Python::initialize();
+        if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+            // The import checks see what the program will import.
+            let _ = Python::try_attach(|py| activate_venv(py, &venv));
+        }
     });
     Python::try_attach(f)
+}
+
+/// Adds the site-packages of the virtual environment `VIRTUAL_ENV` names,
+/// as the runtime does (`pyfn`'s `activate_venv`; the crates share no code).
+fn activate_venv(py: Python<'_>, venv: &std::ffi::OsStr) -> pyo3::PyResult<()> {
+    use pyo3::types::{PyDict, PyDictMethods};
+    const ACTIVATE: &std::ffi::CStr = cr#"
+import os, site, sys
+venv = os.path.realpath(venv)
+if os.path.realpath(sys.prefix) != venv:
+    candidates = [
+        os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages"),
+        os.path.join(venv, "Lib", "site-packages"),
+    ]
+    for path in candidates:
+        if os.path.isdir(path) and path not in sys.path:
+            site.addsitedir(path)
+"#;
+    let scope = PyDict::new(py);
+    scope.set_item("venv", venv)?;
+    py.run(ACTIVATE, Some(&scope), Some(&scope))
 }
 
 /// rustc opens proc-macros with `RTLD_LOCAL`, so libpython's symbols are
