@@ -389,25 +389,30 @@ def _signature(function):
     positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
     defaults_from = len(positional) - len(args.defaults)
     params = []
-    for index, arg in enumerate(positional):
-        params.append({
+    def describe(arg, kind, default):
+        return {
             "name": arg.arg,
-            "kind": "positional",
-            "has_default": index >= defaults_from,
-            "annotation": ast.unparse(arg.annotation) if arg.annotation else None,
-        })
-    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        params.append({
-            "name": arg.arg,
-            "kind": "keyword",
+            "kind": kind,
             "has_default": default is not None,
+            "default": ast.get_source_segment(source, default) if default is not None else None,
             "annotation": ast.unparse(arg.annotation) if arg.annotation else None,
-        })
+            "at": _position(arg),
+            "annotation_at": _position(arg.annotation) if arg.annotation else None,
+        }
+
+    for index, arg in enumerate(positional):
+        default = args.defaults[index - defaults_from] if index >= defaults_from else None
+        params.append(describe(arg, "positional", default))
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(describe(arg, "keyword", default))
     return {
         "params": params,
         "varargs": args.vararg is not None,
+        "kwargs": args.kwarg is not None,
         "returns": ast.unparse(function.returns) if function.returns else None,
-        "line": function.lineno,
+        "returns_at": _position(function.returns) if function.returns else None,
+        "at": {"line": function.lineno, "col": _char_col(function.lineno, function.col_offset),
+               "end_line": function.lineno, "end_col": _char_col(function.lineno, function.col_offset) + 3},
     }
 
 
@@ -417,8 +422,9 @@ _table = symtable.symtable(source, "<pyfn>", "exec")
 _known = set(globals().get("known_globals") or ())
 
 if mode == "function":
+    # At the top, or (a `def`-form item) under the `if True:` around it.
     _function = next(
-        node for node in _tree.body
+        node for node in ast.walk(_tree)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
     )
     check_names(
@@ -443,8 +449,13 @@ else:
     )
     if not allow_missing_imports:
         check_imports(_tree.body)
+    # Top-level functions (and a `def`-form item's, under `if True:`).
+    _tops = list(_tree.body)
+    for _node in _tree.body:
+        if isinstance(_node, ast.If):
+            _tops.extend(_node.body)
     _defs = {
-        node.name: node for node in _tree.body
+        node.name: node for node in _tops
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
     defined = sorted(_defs)

@@ -41,6 +41,9 @@ pub enum Input {
     /// `|x: i64| -> i64 { … }`: an expression; free Python names capture
     /// the Rust variables of the same name.
     Closure(Box<PyFn>),
+    /// `def name(x: int) -> int: …`: Python's own syntax, typed by its
+    /// annotations.
+    Def(Box<crate::def_form::DefItem>),
 }
 
 /// One `fn` item as written.
@@ -74,6 +77,9 @@ impl Parse for Input {
                 Span::call_site(),
                 "`py_fn!` needs at least one function, as in `py_fn! { fn add(a: i64, b: i64) -> i64 { return a + b } }`",
             ));
+        }
+        if crate::def_form::starts_def(input) {
+            return Ok(Input::Def(Box::new(crate::def_form::parse(input)?)));
         }
         if input.peek(Token![|]) || input.peek(Token![||]) || input.peek(Token![move]) {
             let closure = parse_closure(input)?;

@@ -288,15 +288,31 @@ pub struct PySignature {
     pub params: Vec<PyParam>,
     /// It takes `*args`.
     pub varargs: bool,
-    /// The return annotation, as written.
+    /// The return annotation, as written, and where.
     pub returns: Option<String>,
+    pub returns_at: Option<Pos>,
 }
 
 pub struct PyParam {
     pub name: String,
     pub keyword_only: bool,
     pub has_default: bool,
+    /// The default's source text.
+    pub default: Option<String>,
     pub annotation: Option<String>,
+    /// Where the parameter and its annotation are written.
+    pub at: Option<Pos>,
+    pub annotation_at: Option<Pos>,
+}
+
+fn pos_of(value: &Bound<'_, PyAny>) -> PyResult<Option<Pos>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Pos {
+        line: value.get_item("line")?.extract()?,
+        col: value.get_item("col")?.extract()?,
+    }))
 }
 
 impl PySignature {
@@ -309,13 +325,17 @@ impl PySignature {
                 name: param.get_item("name")?.extract()?,
                 keyword_only: kind == "keyword",
                 has_default: param.get_item("has_default")?.extract()?,
+                default: param.get_item("default")?.extract()?,
                 annotation: param.get_item("annotation")?.extract()?,
+                at: pos_of(&param.get_item("at")?)?,
+                annotation_at: pos_of(&param.get_item("annotation_at")?)?,
             });
         }
         Ok(PySignature {
             params,
             varargs: dict.get_item("varargs")?.extract()?,
             returns: dict.get_item("returns")?.extract()?,
+            returns_at: pos_of(&dict.get_item("returns_at")?)?,
         })
     }
 }
@@ -356,6 +376,21 @@ pub fn analyze_module(
     (findings, analysis.signatures, analysis.defined)
 }
 
+/// The signature of the function `name` that a `def`-form source defines.
+pub fn def_signature(source: &PySource, name: &str) -> Option<PySignature> {
+    let analysis = run_analysis(|scope| {
+        scope.set_item("source", &source.text)?;
+        scope.set_item("mode", "module")?;
+        scope.set_item("exposed", vec![(name, "other")])?;
+        scope.set_item("allow_missing_imports", true)
+    });
+    analysis
+        .signatures
+        .into_iter()
+        .find(|(found, _)| found == name)
+        .map(|(_, signature)| signature)
+}
+
 pub fn analyze(source: &PySource, func: &Func) -> (Vec<syn::Error>, Vec<Capture>) {
     let fn_name = &func.item.sig.ident;
     let analysis = run_analysis(|scope| {
@@ -394,7 +429,7 @@ pub struct Capture {
 
 /// The span of the token at Python position `pos` (token form), or of the
 /// literal (string form), or else of the function's name.
-fn span_at(source: &PySource, fn_name: &syn::Ident, pos: Option<Pos>) -> Span {
+pub fn span_at(source: &PySource, fn_name: &syn::Ident, pos: Option<Pos>) -> Span {
     match (&source.layout, pos) {
         (Layout::Tokens(tokens), Some(pos)) if pos.line > source.header_end => {
             tokens[token_at(tokens, pos)].span

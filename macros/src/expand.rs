@@ -35,6 +35,7 @@ fn expand_input(input: TokenStream) -> TokenStream {
     match syn::parse2::<Input>(input) {
         Ok(Input::Items(items)) => items.iter().map(expand_item).collect(),
         Ok(Input::Closure(closure)) => expand_item(&closure),
+        Ok(Input::Def(def)) => crate::def_form::expand(&def),
         Err(err) => err.into_compile_error(),
     }
 }

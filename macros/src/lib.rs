@@ -3,6 +3,7 @@
 
 mod ast;
 mod check;
+mod def_form;
 mod expand;
 mod interp;
 mod module;

@@ -381,14 +381,14 @@ fn match_signature(func: &mut Func, signature: &PySignature, errors: &mut Errors
 
 /// A Python annotation, parsed as far as pyfn compares types.
 #[derive(Debug)]
-enum Ann {
+pub enum Ann {
     /// `name[args]` (`list[int]`, `Optional[str]`, `typing.Dict[str, int]`).
     Name(String, Vec<Ann>),
     /// `a | b`.
     Union(Vec<Ann>),
 }
 
-fn parse_ann(text: &str) -> Option<Ann> {
+pub fn parse_ann(text: &str) -> Option<Ann> {
     let text = text.trim();
     let parts = split_top(text, '|');
     if parts.len() > 1 {

@@ -96,18 +96,56 @@ fn required_indent(header: &[String]) -> usize {
 }
 
 fn render_tokens(group: &Group, header: &[String], errors: &mut Errors) -> Option<PySource> {
+    render_token_stream(
+        &TokenSource {
+            stream: group.stream(),
+            text_span: group.span(),
+            open: Some(group.span_open()),
+            close: Some(group.span_close()),
+            first_column: None,
+        },
+        header,
+        errors,
+    )
+}
+
+/// Python written as Rust tokens, and where to find its source text.
+pub struct TokenSource {
+    pub stream: TokenStream,
+    /// A span whose source text holds all the tokens (for whitespace and
+    /// dropped comments).
+    pub text_span: Span,
+    /// The delimiters around the tokens, if any: comments right after the
+    /// opening one and before the closing one are looked for too.
+    pub open: Option<Span>,
+    pub close: Option<Span>,
+    /// The column the first token counts as at (`pub def f():` is indented
+    /// as if `def` stood where `pub` does).
+    pub first_column: Option<usize>,
+}
+
+/// Renders Python written as tokens (a body, or a whole `def`) under the
+/// `header` lines.
+pub fn render_token_stream(
+    tokens: &TokenSource,
+    header: &[String],
+    errors: &mut Errors,
+) -> Option<PySource> {
     let mut leaves = Vec::new();
     let mut local = Errors::default();
-    collect_leaves(group.stream(), &mut leaves, &mut local);
+    collect_leaves(tokens.stream.clone(), &mut leaves, &mut local);
+    if let (Some(first), Some(column)) = (leaves.first_mut(), tokens.first_column) {
+        first.start.column = column.min(first.start.column);
+    }
     let Some(first) = leaves.first() else {
         errors.push(syn::Error::new(
-            group.span(),
+            tokens.text_span,
             "empty body: a Python function needs at least one statement, such as `pass`",
         ));
         return None;
     };
 
-    let map = SourceMap::new(group, &leaves);
+    let map = SourceMap::new(tokens.text_span, &leaves);
     // The `def` lines go on the lines above the first body line, so that
     // every body line keeps its `.rs` line number; only a body at the top
     // of a file moves down.
@@ -134,7 +172,7 @@ fn render_tokens(group: &Group, header: &[String], errors: &mut Errors) -> Optio
     };
     let mut line_shift = 0;
     let mut located = Vec::with_capacity(leaves.len());
-    let mut prev_end = group.span_open().end();
+    let mut prev_end = tokens.open.map_or(first.start, |open| open.end());
     for (index, leaf) in leaves.iter().enumerate() {
         let starts_line = index == 0 || leaves[index - 1].end.line < leaf.start.line;
         if starts_line {
@@ -197,11 +235,27 @@ fn render_tokens(group: &Group, header: &[String], errors: &mut Errors) -> Optio
         });
         prev_end = leaf.end;
     }
-    if let Some(gap) = map
-        .as_ref()
-        .and_then(|map| map.slice(prev_end, group.span_close().start()))
-    {
-        check_gap(gap, leaves.last(), group.span_close(), &mut local);
+    match tokens.close {
+        Some(close) => {
+            if let Some(gap) = map
+                .as_ref()
+                .and_then(|map| map.slice(prev_end, close.start()))
+            {
+                check_gap(gap, leaves.last(), close, &mut local);
+            }
+        }
+        // Tokens that end their macro's input: up to the closing delimiter
+        // of the invocation, which `text_span` ends with.
+        None => {
+            if let Some(gap) = map
+                .as_ref()
+                .and_then(|map| map.slice(prev_end, tokens.text_span.end()))
+            {
+                let gap = gap.trim_end();
+                let gap = gap.strip_suffix(['}', ')', ']']).unwrap_or(gap);
+                check_gap(gap, leaves.last(), tokens.text_span, &mut local);
+            }
+        }
     }
     text.push('\n');
     let ok = local.is_empty();
@@ -380,14 +434,14 @@ struct SourceMap {
 impl SourceMap {
     /// `None` when the source text is unavailable (tokens made by a macro)
     /// or does not agree with the tokens' positions.
-    fn new(group: &Group, leaves: &[Leaf]) -> Option<Self> {
-        let text = group.span().source_text()?;
+    fn new(span: Span, leaves: &[Leaf]) -> Option<Self> {
+        let text = span.source_text()?;
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
         let map = SourceMap {
             text,
-            start: group.span().start(),
+            start: span.start(),
             line_starts,
         };
         let agrees = leaves.iter().all(|leaf| {
