@@ -166,3 +166,34 @@ fn inline_module_keeps_rs_lines() -> pyfn::Result<()> {
     );
     Ok(())
 }
+
+py_module! {
+    /// Functions declared by name: their signatures come from the
+    /// annotations in the file.
+    mod typed {
+        file = "tests/python/textstats.py";
+        pub def title_case;
+        pub def fail;
+    }
+}
+
+py_module! {
+    mod typed_inline {
+        source = r#"
+            def scale(values: list[float], factor: float = 2.0) -> list[float]:
+                return [v * factor for v in values]
+        "#;
+        pub def scale;
+    }
+}
+
+#[test]
+fn def_declarations_take_the_annotations() -> pyfn::Result<()> {
+    // title_case(text: str) -> str is `fn(&str) -> String`.
+    assert_eq!(typed::title_case("ab cd")?, "Ab Cd");
+    assert_eq!(typed::fail("x").unwrap_err().message(), "x");
+    // `factor` has a default: an `Option<f64>` whose `None` uses it.
+    assert_eq!(typed_inline::scale(vec![1.0, 2.5], None)?, vec![2.0, 5.0]);
+    assert_eq!(typed_inline::scale(vec![1.0], Some(3.0))?, vec![3.0]);
+    Ok(())
+}

@@ -106,7 +106,7 @@ pub fn expand(item: &DefItem) -> TokenStream {
         )
         .into_compile_error();
     };
-    let Some(sig) = rust_signature(item, &rendered, &signature, &mut errors) else {
+    let Some(sig) = rust_signature(&item.name, &rendered, &signature, &mut errors) else {
         return errors.into_compile_error();
     };
     let pyfn = PyFn {
@@ -141,13 +141,12 @@ pub fn expand(item: &DefItem) -> TokenStream {
 
 /// The Rust signature the annotations give: `fn name(param: Type, …) -> Type`,
 /// each type spanned at its annotation.
-fn rust_signature(
-    item: &DefItem,
+pub fn rust_signature(
+    name: &Ident,
     rendered: &PySource,
     signature: &PySignature,
     errors: &mut Errors,
 ) -> Option<Signature> {
-    let name = &item.name;
     let span_at = |pos| check::span_at(rendered, name, pos);
     if signature.varargs || signature.params.iter().any(|p| p.keyword_only) {
         errors.push(syn::Error::new(

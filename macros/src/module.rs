@@ -22,6 +22,16 @@ pub struct PyModuleDef {
     ident: Ident,
     source: ModuleSource,
     fns: Vec<PyFn>,
+    /// `def name;`: functions whose Rust signature comes from their
+    /// annotations.
+    defs: Vec<DeclaredDef>,
+}
+
+struct DeclaredDef {
+    attrs: Vec<Attribute>,
+    py_attrs: Vec<Attribute>,
+    vis: syn::Visibility,
+    name: Ident,
 }
 
 enum ModuleSource {
@@ -48,6 +58,7 @@ impl Parse for PyModuleDef {
         let braces = syn::braced!(content in input);
         let mut source = None;
         let mut fns = Vec::new();
+        let mut defs = Vec::new();
         while !content.is_empty() {
             if (content.peek(Ident) && content.peek2(Token![=])) && !content.peek(Token![fn]) {
                 let key: Ident = content.parse()?;
@@ -72,7 +83,11 @@ impl Parse for PyModuleDef {
                 }
                 continue;
             }
-            fns.push(parse_declared_fn(&content)?);
+            if crate::def_form::starts_def(&content) {
+                defs.push(parse_declared_def(&content)?);
+            } else {
+                fns.push(parse_declared_fn(&content)?);
+            }
         }
         let Some(source) = source else {
             return Err(syn::Error::new(
@@ -90,8 +105,32 @@ impl Parse for PyModuleDef {
             ident,
             source,
             fns,
+            defs,
         })
     }
+}
+
+/// `#[attrs] vis def name;`: a function typed by its annotations.
+fn parse_declared_def(input: ParseStream) -> syn::Result<DeclaredDef> {
+    let (py_attrs, attrs): (Vec<_>, Vec<_>) = input
+        .call(Attribute::parse_outer)?
+        .into_iter()
+        .partition(|attr| attr.path().is_ident("py"));
+    let vis: syn::Visibility = input.parse()?;
+    let _def: Ident = input.parse()?;
+    let name: Ident = input.parse()?;
+    if !input.peek(Token![;]) {
+        return Err(input.error(
+            "a `def` in `py_module!` is only its name, `def name;`: its signature comes from the annotations",
+        ));
+    }
+    let _: Token![;] = input.parse()?;
+    Ok(DeclaredDef {
+        attrs,
+        py_attrs,
+        vis,
+        name,
+    })
 }
 
 /// `#[attrs] vis fn name(params) -> Ret;`: a function the module defines.
@@ -130,7 +169,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
         .iter()
         .filter_map(|item| check_signature(item, &mut errors))
         .collect();
-    let all_fns_ok = funcs.len() == def.fns.len();
+    let mut all_fns_ok = funcs.len() == def.fns.len();
+    let mut derived: Vec<PyFn> = Vec::new();
 
     let (rendered, source_expr, file_expr) = match &def.source {
         ModuleSource::Inline(lit) => (
@@ -161,6 +201,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
                 let exposed: Vec<(String, &'static str)> = funcs
                     .iter()
                     .map(|func| (func.py_name.clone(), return_kind(func.ret)))
+                    .chain(def.defs.iter().map(|d| (d.name.to_string(), "other")))
                     .collect();
                 let (found, signatures, defined) = check::analyze_module(
                     rendered,
@@ -190,13 +231,65 @@ pub fn expand(input: TokenStream) -> TokenStream {
                         None => errors.push(missing_def(func, &defined)),
                     }
                 }
+                for declared in &def.defs {
+                    let name = declared.name.to_string();
+                    let Some((_, signature)) = signatures.iter().find(|(found, _)| *found == name)
+                    else {
+                        errors.push(syn::Error::new(
+                            declared.name.span(),
+                            format!("the module's Python defines no top-level function `{name}`"),
+                        ));
+                        all_fns_ok = false;
+                        continue;
+                    };
+                    match crate::def_form::rust_signature(
+                        &declared.name,
+                        rendered,
+                        signature,
+                        &mut errors,
+                    ) {
+                        Some(sig) => derived.push(PyFn {
+                            attrs: declared.attrs.clone(),
+                            py_attrs: declared.py_attrs.clone(),
+                            vis: declared.vis.clone(),
+                            sig,
+                            body: Body::Declared,
+                            closure: None,
+                        }),
+                        None => all_fns_ok = false,
+                    }
+                }
             }
         }
     }
 
+    let mut derived_funcs: Vec<Func> = Vec::new();
+    for item in &derived {
+        let Some(mut func) = check_signature(item, &mut errors) else {
+            all_fns_ok = false;
+            continue;
+        };
+        let name = func.py_name.clone();
+        if let Some(rendered) = &rendered {
+            // Python's defaults stay in the module: `None` leaves them out.
+            let defaults = check::def_signature(rendered, &name)
+                .map(|signature| {
+                    signature
+                        .params
+                        .iter()
+                        .map(|p| p.has_default)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            for (param, has_default) in func.params.iter_mut().zip(defaults) {
+                param.omit_none = has_default && is_option(param.ty);
+            }
+        }
+        derived_funcs.push(func);
+    }
     let ok = errors.is_empty() && all_fns_ok;
     let cell = Ident::new("__PYFN_MODULE", Span::call_site());
-    let items = funcs.iter().map(|func| {
+    let items = funcs.iter().chain(&derived_funcs).map(|func| {
         // A function whose Python did not check keeps its signature as a stub.
         function_from(func, ok.then_some(""), Some(&cell))
     });
