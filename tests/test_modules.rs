@@ -197,3 +197,84 @@ fn def_declarations_take_the_annotations() -> pyfn::Result<()> {
     assert_eq!(typed_inline::scale(vec![1.0], Some(3.0))?, vec![3.0]);
     Ok(())
 }
+
+py_module! {
+    /// A handful of pure functions copied from CPython's standard library.
+    mod stdlib_copy {
+        file = "tests/python/stdlib_funcs.py";
+        pub fn escape(s: &str, quote: Option<bool>) -> String;
+        pub fn dedent(text: &str) -> String;
+        pub fn quote(s: &str) -> String;
+        pub fn capwords(s: &str, sep: Option<&str>) -> String;
+        pub fn median(data: Vec<f64>) -> f64;
+    }
+}
+
+/// Deterministic pseudo-random text over an alphabet that exercises the
+/// functions: whitespace, quotes, markup, non-ASCII.
+fn texts(count: usize) -> Vec<String> {
+    const ALPHABET: &[&str] = &[
+        "a", "b", "Z", " ", "  ", "\t", "\n", "\"", "'", "<", ">", "&", "é", "漢", "-", "x y",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count)
+        .map(|_| {
+            let len = (next() % 24) as usize;
+            (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn stdlib_copies_match_cpython() -> pyfn::Result<()> {
+    let inputs = texts(500);
+    Python::attach(|py| -> PyResult<()> {
+        let html = py.import("html")?;
+        let textwrap = py.import("textwrap")?;
+        let shlex = py.import("shlex")?;
+        let string = py.import("string")?;
+        let statistics = py.import("statistics")?;
+        for text in &inputs {
+            let expected: String = html.call_method1("escape", (text,))?.extract()?;
+            assert_eq!(
+                stdlib_copy::escape(text, None).unwrap(),
+                expected,
+                "{text:?}"
+            );
+            let expected: String = html.call_method1("escape", (text, false))?.extract()?;
+            assert_eq!(stdlib_copy::escape(text, Some(false)).unwrap(), expected);
+            let expected: String = textwrap.call_method1("dedent", (text,))?.extract()?;
+            assert_eq!(stdlib_copy::dedent(text).unwrap(), expected, "{text:?}");
+            let expected: String = shlex.call_method1("quote", (text,))?.extract()?;
+            assert_eq!(stdlib_copy::quote(text).unwrap(), expected, "{text:?}");
+            let expected: String = string.call_method1("capwords", (text,))?.extract()?;
+            assert_eq!(
+                stdlib_copy::capwords(text, None).unwrap(),
+                expected,
+                "{text:?}"
+            );
+            let expected: String = string.call_method1("capwords", (text, "a"))?.extract()?;
+            assert_eq!(stdlib_copy::capwords(text, Some("a")).unwrap(), expected);
+            let data: Vec<f64> = text.chars().map(|c| f64::from(u32::from(c) % 97)).collect();
+            if !data.is_empty() {
+                let expected: f64 = statistics
+                    .call_method1("median", (data.clone(),))?
+                    .extract()?;
+                assert_eq!(stdlib_copy::median(data).unwrap(), expected, "{text:?}");
+            }
+        }
+        Ok(())
+    })
+    .expect("CPython's own functions run");
+    let err = stdlib_copy::median(vec![]).unwrap_err();
+    assert_eq!(err.exception_type(), Some("StatisticsError"));
+    Ok(())
+}
