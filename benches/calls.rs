@@ -188,6 +188,38 @@ fn calls(c: &mut Criterion) {
     group.finish();
 }
 
+/// The first call's extra work, once per process per function: compile the
+/// source, find the code object, evaluate nothing, build the function.
+fn first_call(c: &mut Criterion) {
+    use pyfn::__private::{Function, Spec};
+    let source = std::ffi::CString::new(format!(
+        "{}def add(a, b):\n    return a + b\n",
+        "\n".repeat(120)
+    ))
+    .expect("no NUL");
+    let source: &'static CStr = Box::leak(source.into_boxed_c_str());
+    let spec = || Spec {
+        name: "add",
+        source,
+        file: "src/main.rs",
+        module: "bench",
+        params: &["a", "b"],
+        param_types: &["i64", "i64"],
+        return_type: "i64",
+        defaults: &[],
+        captures: None,
+        namespace: None,
+    };
+    Python::attach(|py| {
+        c.bench_function("first call: compile, find the code, FunctionType", |b| {
+            b.iter(|| {
+                let function = Function::new(spec());
+                function.get(py).map(|f| f.is_callable()).unwrap()
+            })
+        });
+    });
+}
+
 fn closures(c: &mut Criterion) {
     let scale = 3_i64;
     let offset = 10_i64;
@@ -203,5 +235,5 @@ fn closures(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, calls, closures);
+criterion_group!(benches, calls, first_call, closures);
 criterion_main!(benches);
