@@ -15,5 +15,10 @@ fn main() {
     println!("cargo:version={version}");
     // The runtime compares it with the CPython it runs on.
     println!("cargo:rustc-env=PYFN_BUILD_PYTHON={version}");
+    // `Py_IsFinalizing` is public from 3.13 on; `_Py_IsFinalizing` before.
+    println!("cargo:rustc-check-cfg=cfg(pyfn_py313)");
+    if (config.version().major, config.version().minor) >= (3, 13) {
+        println!("cargo:rustc-cfg=pyfn_py313");
+    }
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -684,6 +684,7 @@ where
     if unsafe { ffi::Py_IsInitialized() } == 0 {
         Python::initialize();
     }
+    crate::thread::keep();
     Python::try_attach(f).unwrap_or_else(|| Err(Error::interpreter(function.name())))
 }
 

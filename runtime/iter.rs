@@ -66,6 +66,7 @@ where
     fn next(&mut self) -> Option<Result<T>> {
         let iterator = self.iterator.as_ref()?;
         let (function, item_type) = (self.function, self.item_type);
+        crate::thread::keep();
         let step = Python::try_attach(|py| {
             // SAFETY: `iterator` is a live iterator object (made by
             // `iter()`); `PyIter_Next` returns a new reference, or NULL at
@@ -105,6 +106,7 @@ impl<T> Drop for Iter<T> {
     /// Closes an unfinished generator, running its `finally` blocks.
     fn drop(&mut self) {
         if let Some(iterator) = self.iterator.take() {
+            crate::thread::keep();
             let _ = Python::try_attach(|py| {
                 let iterator = iterator.into_bound(py);
                 if let Ok(close) = iterator.getattr("close") {

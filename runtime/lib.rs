@@ -71,6 +71,7 @@
 mod error;
 mod function;
 mod iter;
+mod thread;
 
 pub use error::{Error, ErrorKind, Result};
 pub use iter::Iter;
