@@ -64,12 +64,9 @@ pub(crate) fn keep() {
         let tstate = ffi::PyEval_SaveThread();
         Kept { gstate, tstate }
     };
-    match KEPT.try_with(|slot| slot.set(Some(kept))) {
-        Ok(()) => {
-            let _ = KEEPING.try_with(|keeping| keeping.set(true));
-        }
-        // The thread is exiting: the state is dropped (deleted) right here.
-        Err(std::thread::AccessError { .. }) => {}
+    // If the thread is exiting, `kept` is dropped (deleted) right here.
+    if KEPT.try_with(|slot| slot.set(Some(kept))).is_ok() {
+        let _ = KEEPING.try_with(|keeping| keeping.set(true));
     }
 }
 
