@@ -53,6 +53,66 @@
 //! - **String**: the body as one string literal, raw or not, for any Python
 //!   at all. It is dedented as a block.
 //!
+//! # Modules, closures, defaults, generators
+//!
+//! [`py_module!`] exposes the functions of a whole Python module, inline or
+//! a `.py` file, each declared signature checked against its `def`:
+//!
+//! ```
+//! use pyfn::py_module;
+//!
+//! py_module! {
+//!     mod geometry {
+//!         source = r#"
+//!             import math
+//!
+//!             TAU = 2 * math.pi
+//!
+//!             def circumference(r: float) -> float:
+//!                 return TAU * r
+//!         "#;
+//!         pub def circumference;
+//!     }
+//! }
+//!
+//! # fn main() -> pyfn::Result<()> {
+//! assert!((geometry::circumference(1.0)? - std::f64::consts::TAU).abs() < 1e-12);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A closure captures Rust values as Python closure cells; a trailing
+//! `Option` parameter can carry a Python default; a generator returns a
+//! [`pyfn::Iter`](Iter); a whole `def` can be written in Python's own
+//! syntax, typed by its annotations:
+//!
+//! ```
+//! use pyfn::{Iter, py_fn};
+//!
+//! py_fn! {
+//!     fn evens(n: i64, #[py(default = "0")] start: Option<i64>) -> Iter<i64> {
+//!         for i in range(start, n):
+//!             if i % 2 == 0:
+//!                 yield i
+//!     }
+//! }
+//!
+//! py_fn! {
+//!     def hypot(x: float, y: float) -> float:
+//!         import math
+//!         return math.hypot(x, y)
+//! }
+//!
+//! # fn main() -> pyfn::Result<()> {
+//! let scale = 10;
+//! let scaled = py_fn!(|x: i64| -> i64 { return x * scale });
+//! assert_eq!(scaled(4)?, 40);
+//! assert_eq!(evens(7, None)?.collect::<pyfn::Result<Vec<_>>>()?, [0, 2, 4, 6]);
+//! assert_eq!(hypot(3.0, 4.0)?, 5.0);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Types
 //!
 //! Arguments are converted with pyo3's [`IntoPyObject`](pyo3::IntoPyObject)
