@@ -135,6 +135,7 @@ mod thread;
 
 pub use error::{Error, ErrorKind, Result};
 pub use iter::Iter;
+#[doc(inline)]
 pub use pyfn_macros::{py_fn, py_module};
 
 /// The pyo3 pyfn is built on, for naming `Python`, `Bound`, `Py` and

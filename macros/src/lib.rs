@@ -12,15 +12,44 @@ mod source;
 use proc_macro::TokenStream;
 
 /// Defines Rust functions whose bodies are Python, checked by CPython at
-/// build time. See the [`pyfn`](https://docs.rs/pyfn) crate documentation.
+/// build time.
+///
+/// Input forms:
+///
+/// | form | example |
+/// |---|---|
+/// | items (one or more) | `fn add(a: i64, b: i64) -> i64 { return a + b }` |
+/// | string body | `fn f(x: i64) -> i64 {r#" … "#}` |
+/// | closure (an expression) | `py_fn!(\|x: i64\| -> i64 { return x * k })` |
+/// | `def` form | `def area(r: float) -> float: …` |
+///
+/// Options, as attributes:
+///
+/// | attribute | on | meaning |
+/// |---|---|---|
+/// | `#[py(allow_missing_imports)]` | a function | modules the build interpreter lacks are installed where the program runs |
+/// | `#[py(default = "expr")]` | a trailing `Option` parameter | the Python default; `None` uses it |
+///
+/// See the [`pyfn`](https://docs.rs/pyfn) crate documentation for examples.
 #[proc_macro]
 pub fn py_fn(input: TokenStream) -> TokenStream {
     expand::py_fn(input.into()).into()
 }
 
 /// Exposes the functions of a Python module, inline or a `.py` file,
-/// checked by CPython at build time. See the [`pyfn`](https://docs.rs/pyfn)
-/// crate documentation.
+/// checked by CPython at build time.
+///
+/// Inside `mod name { … }`:
+///
+/// | entry | meaning |
+/// |---|---|
+/// | `source = r#"…"#;` | the module's Python, inline (dedented) |
+/// | `file = "path.py";` | the module's Python, a file relative to `Cargo.toml` (rebuilt on change) |
+/// | `vis fn name(params) -> Ret;` | a function of the module, called with this Rust signature |
+/// | `vis def name;` | a function of the module, typed by its annotations |
+///
+/// `#[py(allow_missing_imports)]` on the module skips the import check.
+/// See the [`pyfn`](https://docs.rs/pyfn) crate documentation for examples.
 #[proc_macro]
 pub fn py_module(input: TokenStream) -> TokenStream {
     expand::guard(|| module::expand(input.into())).into()
