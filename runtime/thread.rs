@@ -6,32 +6,58 @@
 //! that started the interpreter. pyfn creates the state once per thread
 //! and keeps it, detached, until the thread exits, so that later calls only
 //! take and release the GIL (the pattern CPython documents for threads
-//! created outside Python).
+//! created outside Python). An exited thread's state is deleted by the next
+//! call on any thread, which holds the GIL then.
 
 use std::cell::Cell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use pyo3::ffi;
+use pyo3::{Python, ffi};
 
 /// The state pyfn created for this thread, deleted when the thread exits.
 struct Kept {
-    gstate: ffi::PyGILState_STATE,
     tstate: *mut ffi::PyThreadState,
 }
 
 impl Drop for Kept {
+    /// At thread exit. Deleting the state needs the GIL, and waiting for it
+    /// here could deadlock (another thread may hold the GIL while it joins
+    /// this one), so the state is handed to the next thread that attaches.
     fn drop(&mut self) {
-        // SAFETY: both calls may be made at any time. The interpreter never
-        // finalizes under pyo3's embedding unless the program asks; if it
-        // did, the state is left to CPython rather than touched.
-        let usable = unsafe { ffi::Py_IsInitialized() } != 0 && !finalizing();
-        if usable {
-            // SAFETY: `tstate` is this thread's state, detached by
-            // `PyEval_SaveThread` in `keep`; re-attaching it and releasing
-            // the `PyGILState_Ensure` of `keep` deletes it, as documented.
-            unsafe {
-                ffi::PyEval_RestoreThread(self.tstate);
-                ffi::PyGILState_Release(self.gstate);
-            }
+        if let Ok(mut pending) = EXITED.lock() {
+            pending.push(self.tstate as usize);
+            HAS_EXITED.store(true, Ordering::Release);
+        }
+    }
+}
+
+/// Thread states of exited threads, to delete (as addresses: raw pointers
+/// are not `Send`).
+static EXITED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+static HAS_EXITED: AtomicBool = AtomicBool::new(false);
+
+/// Deletes the thread states of exited threads. Call attached.
+#[inline]
+pub(crate) fn reap(_py: Python<'_>) {
+    if !HAS_EXITED.load(Ordering::Acquire) {
+        return;
+    }
+    let exited = match EXITED.lock() {
+        Ok(mut pending) => {
+            HAS_EXITED.store(false, Ordering::Release);
+            std::mem::take(&mut *pending)
+        }
+        Err(_) => return,
+    };
+    for tstate in exited {
+        // SAFETY: the state belonged to a thread that has exited, so no
+        // thread uses it; we hold the GIL, as `PyThreadState_Clear`
+        // requires, and `PyThreadState_Delete` follows the clear.
+        unsafe {
+            let tstate = tstate as *mut ffi::PyThreadState;
+            ffi::PyThreadState_Clear(tstate);
+            ffi::PyThreadState_Delete(tstate);
         }
     }
 }
@@ -60,9 +86,9 @@ pub(crate) fn keep() {
     // `PyGILState_Ensure` creates one and attaches, `PyEval_SaveThread`
     // detaches again and returns it, still alive.
     let kept = unsafe {
-        let gstate = ffi::PyGILState_Ensure();
+        ffi::PyGILState_Ensure();
         let tstate = ffi::PyEval_SaveThread();
-        Kept { gstate, tstate }
+        Kept { tstate }
     };
     // If the thread is exiting, `kept` is dropped (deleted) right here.
     if KEPT.try_with(|slot| slot.set(Some(kept))).is_ok() {

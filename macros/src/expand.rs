@@ -44,8 +44,13 @@ fn expand_item(item: &PyFn) -> TokenStream {
     let mut errors = Errors::default();
     let Some(func) = check_signature(item, &mut errors) else {
         // A signature rustc would reject cannot be emitted as a stub
-        // without a cascade of errors: report ours alone.
-        return errors.into_compile_error();
+        // without a cascade of errors: report ours alone (for a closure,
+        // as an expression that never returns).
+        let errors = errors.into_compile_error();
+        return match item.closure {
+            Some(_) => quote!({ #errors loop {} }),
+            None => errors,
+        };
     };
     // Defaults are not part of the code object: the header marks them
     // (`=None`), the runtime evaluates them into `argdefs`.
@@ -110,12 +115,19 @@ fn expand_item(item: &PyFn) -> TokenStream {
         .map(|rendered| rendered.text.as_str());
     // On error the function or closure is still emitted (as a stub), so
     // callers see only our error, not a cascade of "cannot find function".
-    let mut out = match item.closure {
-        Some(_) => closure(&func, source, &capture_idents),
-        None => function(&func, source),
-    };
-    out.extend(errors.into_compile_error());
-    out
+    match item.closure {
+        // A closure is an expression: its errors go inside its block.
+        Some(_) => {
+            let errors = errors.into_compile_error();
+            let closure = closure(&func, source, &capture_idents);
+            quote!({ #errors #closure })
+        }
+        None => {
+            let mut out = function(&func, source);
+            out.extend(errors.into_compile_error());
+            out
+        }
+    }
 }
 
 /// The Rust identifier naming Python name `name`: `r#type` for `type`;

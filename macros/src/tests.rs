@@ -8,10 +8,11 @@ use pyo3::types::PyDict;
 
 use crate::ast::{Body, Errors, PyFn};
 
-/// Runs these tests one at a time: CPython 3.11 before 3.11.5 (Debian's
-/// 3.11.2) fails `ast.parse` with "AST constructor recursion depth
-/// mismatch" when two threads parse at once (CPython issue 106905).
-fn serial() -> std::sync::MutexGuard<'static, ()> {
+/// Runs the crate's CPython tests (these and `fuzz.rs`) one at a time:
+/// CPython 3.11 (seen with 3.11.2 and 3.11.7) fails `ast.parse` with "AST
+/// constructor recursion depth mismatch" when two threads parse at once
+/// (CPython issue 106905). rustc expands macros on one thread.
+pub(crate) fn serial() -> std::sync::MutexGuard<'static, ()> {
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     ONE_AT_A_TIME
         .lock()
