@@ -696,6 +696,22 @@ where
 mod tests {
     use super::*;
 
+    /// The spec of a function `name` of no parameters returning `()`.
+    fn spec(name: &'static str, source: &'static CStr) -> Spec {
+        Spec {
+            name,
+            source,
+            file: "src/some.rs",
+            module: "crate::some",
+            params: &[],
+            param_types: &[],
+            return_type: "()",
+            defaults: &[],
+            captures: None,
+            namespace: None,
+        }
+    }
+
     fn compile_any<'py>(py: Python<'py>, source: &CStr) -> Bound<'py, PyAny> {
         PyCode::compile(py, source, c"test.rs", PyCodeInput::File)
             .expect("compiles")
@@ -759,20 +775,9 @@ mod tests {
 
     #[test]
     fn missing_function_is_an_error_not_a_panic() {
-        static F: Function = Function::new(Spec {
-            name: "absent",
-            source: c"def present():\n    pass\n",
-            file: "src/some.rs",
-            module: "crate::some",
-            params: &[],
-            param_types: &[],
-            return_type: "()",
-            defaults: &[],
-            captures: None,
-            namespace: None,
-        });
+        let f = Function::new(spec("absent", c"def present():\n    pass\n"));
         Python::attach(|py| {
-            let err = F.get(py).expect_err("an error");
+            let err = f.get(py).expect_err("an error");
             assert_eq!(err.kind(), crate::ErrorKind::Function);
             assert!(err.message().contains("no function `absent`"), "{err}");
         });
@@ -780,20 +785,9 @@ mod tests {
 
     #[test]
     fn source_rejected_at_run_time_is_an_error() {
-        static F: Function = Function::new(Spec {
-            name: "broken",
-            source: c"def broken(:\n",
-            file: "src/some.rs",
-            module: "crate::some",
-            params: &[],
-            param_types: &[],
-            return_type: "()",
-            defaults: &[],
-            captures: None,
-            namespace: None,
-        });
+        let f = Function::new(spec("broken", c"def broken(:\n"));
         Python::attach(|py| {
-            let err = F.get(py).expect_err("an error");
+            let err = f.get(py).expect_err("an error");
             assert_eq!(err.kind(), crate::ErrorKind::Function);
             assert_eq!(err.exception_type(), Some("SyntaxError"));
         });

@@ -8,7 +8,7 @@ use syn::{Attribute, Ident, LitStr, Signature};
 
 use crate::ast::{Body, Errors, PyFn, check_signature};
 use crate::check::{self, PySignature};
-use crate::expand::function_from;
+use crate::expand::{function_from, rust_ident};
 use crate::module::{Ann, parse_ann};
 use crate::source::{self, PySource, TokenSource};
 
@@ -225,16 +225,6 @@ pub fn rust_signature(
             None
         }
     }
-}
-
-/// A Python name as a Rust identifier (`r#type` for `type`); `None` for
-/// names no Rust item can have (`self`, `_`).
-fn rust_ident(name: &str, span: Span) -> Option<Ident> {
-    let mut ident = syn::parse_str::<Ident>(name)
-        .or_else(|_| syn::parse_str::<Ident>(&format!("r#{name}")))
-        .ok()?;
-    ident.set_span(span);
-    Some(ident)
 }
 
 fn unsupported(span: Span, annotation: &str) -> syn::Error {

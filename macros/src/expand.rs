@@ -132,7 +132,7 @@ fn expand_item(item: &PyFn) -> TokenStream {
 
 /// The Rust identifier naming Python name `name`: `r#type` for `type`;
 /// `None` for names no Rust variable can have (`self`, `_`).
-fn rust_ident(name: &str, span: Span) -> Option<Ident> {
+pub fn rust_ident(name: &str, span: Span) -> Option<Ident> {
     let mut ident = syn::parse_str::<Ident>(name)
         .or_else(|_| syn::parse_str::<Ident>(&format!("r#{name}")))
         .ok()?;
