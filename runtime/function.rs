@@ -685,11 +685,7 @@ where
         Python::initialize();
     }
     crate::thread::keep();
-    Python::try_attach(|py| {
-        crate::thread::reap(py);
-        f(py)
-    })
-    .unwrap_or_else(|| Err(Error::interpreter(function.name())))
+    Python::try_attach(f).unwrap_or_else(|| Err(Error::interpreter(function.name())))
 }
 
 #[cfg(test)]

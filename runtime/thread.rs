@@ -6,14 +6,14 @@
 //! that started the interpreter. pyfn creates the state once per thread
 //! and keeps it, detached, until the thread exits, so that later calls only
 //! take and release the GIL (the pattern CPython documents for threads
-//! created outside Python). An exited thread's state is deleted by the next
-//! call on any thread, which holds the GIL then.
+//! created outside Python). An exited thread's state is deleted by a
+//! reaper thread, so that a thread never waits for the GIL as it exits.
 
 use std::cell::Cell;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Mutex, OnceLock};
 
-use pyo3::{Python, ffi};
+use pyo3::ffi;
 
 /// The state pyfn created for this thread, deleted when the thread exits.
 struct Kept {
@@ -23,41 +23,63 @@ struct Kept {
 impl Drop for Kept {
     /// At thread exit. Deleting the state needs the GIL, and waiting for it
     /// here could deadlock (another thread may hold the GIL while it joins
-    /// this one), so the state is handed to the next thread that attaches.
+    /// this one), so the state goes to the reaper thread.
     fn drop(&mut self) {
-        if let Ok(mut pending) = EXITED.lock() {
-            pending.push(self.tstate as usize);
-            HAS_EXITED.store(true, Ordering::Release);
-        }
+        reaper_send(self.tstate as usize);
     }
 }
 
-/// Thread states of exited threads, to delete (as addresses: raw pointers
-/// are not `Send`).
-static EXITED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
-static HAS_EXITED: AtomicBool = AtomicBool::new(false);
-
-/// Deletes the thread states of exited threads. Call attached.
-#[inline]
-pub(crate) fn reap(_py: Python<'_>) {
-    if !HAS_EXITED.load(Ordering::Acquire) {
-        return;
+/// Hands the state of an exited thread to the reaper thread, which deletes
+/// it when it gets the GIL. On failure (process exit) the state is left.
+fn reaper_send(tstate: usize) {
+    static REAPER: OnceLock<Option<Mutex<Sender<usize>>>> = OnceLock::new();
+    let reaper = REAPER.get_or_init(|| {
+        let (sender, receiver) = channel();
+        std::thread::Builder::new()
+            .name("pyfn-reaper".to_owned())
+            .spawn(move || reap(receiver))
+            .ok()
+            .map(|_| Mutex::new(sender))
+    });
+    if let Some(sender) = reaper
+        && let Ok(sender) = sender.lock()
+    {
+        let _ = sender.send(tstate);
     }
-    let exited = match EXITED.lock() {
-        Ok(mut pending) => {
-            HAS_EXITED.store(false, Ordering::Release);
-            std::mem::take(&mut *pending)
+}
+
+/// The reaper thread: deletes the thread states of exited threads.
+///
+/// Deleting a thread state from a thread other than its own is what
+/// CPython does for threads that died; since 3.12 it also unbinds the
+/// deleting thread's `PyGILState` slot, so the deleting must happen on a
+/// thread that never uses `PyGILState`: this one, which attaches with its
+/// own state through `PyEval_RestoreThread` only.
+fn reap(receiver: Receiver<usize>) {
+    while let Ok(first) = receiver.recv() {
+        let batch: Vec<usize> = std::iter::once(first).chain(receiver.try_iter()).collect();
+        // SAFETY: may be called at any time.
+        if unsafe { ffi::Py_IsInitialized() } == 0 || finalizing() {
+            continue;
         }
-        Err(_) => return,
-    };
-    for tstate in exited {
-        // SAFETY: the state belonged to a thread that has exited, so no
-        // thread uses it; we hold the GIL, as `PyThreadState_Clear`
-        // requires, and `PyThreadState_Delete` follows the clear.
+        // SAFETY: the interpreter is initialized; this thread holds no
+        // thread state, so it creates one, attaches with it (waiting for
+        // the GIL), deletes the exited threads' states (cleared first, as
+        // required; no thread uses them any more), then deletes its own
+        // while detaching.
         unsafe {
-            let tstate = tstate as *mut ffi::PyThreadState;
-            ffi::PyThreadState_Clear(tstate);
-            ffi::PyThreadState_Delete(tstate);
+            let own = ffi::PyThreadState_New(ffi::PyInterpreterState_Main());
+            if own.is_null() {
+                continue;
+            }
+            ffi::PyEval_RestoreThread(own);
+            for tstate in batch {
+                let tstate = tstate as *mut ffi::PyThreadState;
+                ffi::PyThreadState_Clear(tstate);
+                ffi::PyThreadState_Delete(tstate);
+            }
+            ffi::PyThreadState_Clear(own);
+            ffi::PyThreadState_DeleteCurrent();
         }
     }
 }
