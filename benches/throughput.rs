@@ -5,9 +5,14 @@
 use std::time::Instant;
 
 use pyfn::py_fn;
+use pyfn::pyo3::Python;
 
 py_fn! {
     fn add(a: i64, b: i64) -> i64 {
+        return a + b
+    }
+
+    fn add_held(py: Python<'py>, a: i64, b: i64) -> i64 {
         return a + b
     }
 
@@ -38,8 +43,11 @@ fn main() {
     let total = 800_000_u64;
     add(1, 2).expect("warm-up");
     let mut single = 0.0;
-    println!("| threads | calls/s | vs 1 thread |");
-    println!("|---:|---:|---:|");
+    let mut batched_single = 0.0;
+    println!(
+        "| threads | calls/s, attach per call | vs 1 thread | calls/s, 1000 calls per attach | vs 1 thread |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
     for threads in [1_u64, 2, 4, 8] {
         let per_thread = total / threads;
         let start = Instant::now();
@@ -54,10 +62,32 @@ fn main() {
             }
         });
         let rate = total as f64 / start.elapsed().as_secs_f64();
+        // The same calls, each thread holding the interpreter for 1000.
+        let start = Instant::now();
+        std::thread::scope(|scope| {
+            for t in 0..threads {
+                scope.spawn(move || {
+                    for chunk in (0..per_thread as i64).collect::<Vec<_>>().chunks(1000) {
+                        Python::attach(|py| {
+                            for &i in chunk {
+                                let got = add_held(py, i, t as i64).expect("add");
+                                assert_eq!(got, i + t as i64);
+                            }
+                        });
+                    }
+                });
+            }
+        });
+        let batched = total as f64 / start.elapsed().as_secs_f64();
         if threads == 1 {
             single = rate;
+            batched_single = batched;
         }
-        println!("| {threads} | {rate:.0} | {:.2}x |", rate / single);
+        println!(
+            "| {threads} | {rate:.0} | {:.2}x | {batched:.0} | {:.2}x |",
+            rate / single,
+            batched / batched_single
+        );
     }
 
     // Memory: RSS after a warm-up, then after `calls` calls.
