@@ -35,6 +35,15 @@ impl Errors {
     }
 }
 
+/// Outer attributes, split into pyfn's own `#[py(...)]` and the others
+/// (passed through to the generated item).
+pub fn parse_attrs(input: ParseStream) -> syn::Result<(Vec<Attribute>, Vec<Attribute>)> {
+    Ok(input
+        .call(Attribute::parse_outer)?
+        .into_iter()
+        .partition(|attr| attr.path().is_ident("py")))
+}
+
 /// The whole macro input: one or more `fn` items, or one closure.
 pub enum Input {
     Items(Vec<PyFn>),
@@ -98,10 +107,7 @@ impl Parse for Input {
 
 impl Parse for PyFn {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let (py_attrs, attrs) = input
-            .call(Attribute::parse_outer)?
-            .into_iter()
-            .partition(|attr| attr.path().is_ident("py"));
+        let (py_attrs, attrs) = parse_attrs(input)?;
         let vis: syn::Visibility = input.parse()?;
         let starts_fn = input.peek(Token![fn])
             || input.peek(Token![async])

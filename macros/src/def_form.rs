@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned};
 use syn::parse::ParseStream;
 use syn::{Attribute, Ident, LitStr, Signature};
 
-use crate::ast::{Body, Errors, PyFn, check_signature};
+use crate::ast::{Body, Errors, PyFn, check_signature, parse_attrs};
 use crate::check::{self, PySignature};
 use crate::expand::{function_from, rust_ident};
 use crate::module::{Ann, parse_ann};
@@ -39,10 +39,7 @@ pub fn starts_def(input: ParseStream) -> bool {
 }
 
 pub fn parse(input: ParseStream) -> syn::Result<DefItem> {
-    let (py_attrs, attrs): (Vec<_>, Vec<_>) = input
-        .call(Attribute::parse_outer)?
-        .into_iter()
-        .partition(|attr| attr.path().is_ident("py"));
+    let (py_attrs, attrs) = parse_attrs(input)?;
     let vis_start = input.span().start();
     let vis: syn::Visibility = input.parse()?;
     let tokens: TokenStream = input.parse()?;

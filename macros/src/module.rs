@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Ident, LitStr, Signature, Token, Type};
 
 use crate::ast::{
-    Body, Errors, Func, PyFn, check_signature, is_option, parse_options, return_kind,
+    Body, Errors, Func, PyFn, check_signature, is_option, parse_attrs, parse_options, return_kind,
 };
 use crate::check::{self, PySignature};
 use crate::expand::function_from;
@@ -47,10 +47,7 @@ impl Parse for PyModuleDef {
                 "`py_module!` needs a module: `py_module! { mod name { file = \"name.py\"; fn f(x: i64) -> i64; } }`",
             ));
         }
-        let (py_attrs, attrs): (Vec<_>, Vec<_>) = input
-            .call(Attribute::parse_outer)?
-            .into_iter()
-            .partition(|attr| attr.path().is_ident("py"));
+        let (py_attrs, attrs) = parse_attrs(input)?;
         let vis: syn::Visibility = input.parse()?;
         let _: Token![mod] = input.parse()?;
         let ident: Ident = input.parse()?;
@@ -112,10 +109,7 @@ impl Parse for PyModuleDef {
 
 /// `#[attrs] vis def name;`: a function typed by its annotations.
 fn parse_declared_def(input: ParseStream) -> syn::Result<DeclaredDef> {
-    let (py_attrs, attrs): (Vec<_>, Vec<_>) = input
-        .call(Attribute::parse_outer)?
-        .into_iter()
-        .partition(|attr| attr.path().is_ident("py"));
+    let (py_attrs, attrs) = parse_attrs(input)?;
     let vis: syn::Visibility = input.parse()?;
     let _def: Ident = input.parse()?;
     let name: Ident = input.parse()?;
@@ -135,10 +129,7 @@ fn parse_declared_def(input: ParseStream) -> syn::Result<DeclaredDef> {
 
 /// `#[attrs] vis fn name(params) -> Ret;`: a function the module defines.
 fn parse_declared_fn(input: ParseStream) -> syn::Result<PyFn> {
-    let (py_attrs, attrs): (Vec<_>, Vec<_>) = input
-        .call(Attribute::parse_outer)?
-        .into_iter()
-        .partition(|attr| attr.path().is_ident("py"));
+    let (py_attrs, attrs) = parse_attrs(input)?;
     let vis: syn::Visibility = input.parse()?;
     let sig: Signature = input.parse()?;
     if input.peek(syn::token::Brace) {
