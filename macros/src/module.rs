@@ -161,7 +161,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
         .filter_map(|item| check_signature(item, &mut errors))
         .collect();
     let mut all_fns_ok = funcs.len() == def.fns.len();
-    let mut derived: Vec<PyFn> = Vec::new();
+    // Functions declared by name, with which of their Python parameters
+    // have defaults.
+    let mut derived: Vec<(PyFn, Vec<bool>)> = Vec::new();
 
     let (rendered, source_expr, file_expr) = match &def.source {
         ModuleSource::Inline(lit) => (
@@ -239,14 +241,17 @@ pub fn expand(input: TokenStream) -> TokenStream {
                         signature,
                         &mut errors,
                     ) {
-                        Some(sig) => derived.push(PyFn {
-                            attrs: declared.attrs.clone(),
-                            py_attrs: declared.py_attrs.clone(),
-                            vis: declared.vis.clone(),
-                            sig,
-                            body: Body::Declared,
-                            closure: None,
-                        }),
+                        Some(sig) => derived.push((
+                            PyFn {
+                                attrs: declared.attrs.clone(),
+                                py_attrs: declared.py_attrs.clone(),
+                                vis: declared.vis.clone(),
+                                sig,
+                                body: Body::Declared,
+                                closure: None,
+                            },
+                            signature.params.iter().map(|p| p.has_default).collect(),
+                        )),
                         None => all_fns_ok = false,
                     }
                 }
@@ -255,26 +260,14 @@ pub fn expand(input: TokenStream) -> TokenStream {
     }
 
     let mut derived_funcs: Vec<Func> = Vec::new();
-    for item in &derived {
+    for (item, defaults) in &derived {
         let Some(mut func) = check_signature(item, &mut errors) else {
             all_fns_ok = false;
             continue;
         };
-        let name = func.py_name.clone();
-        if let Some(rendered) = &rendered {
-            // Python's defaults stay in the module: `None` leaves them out.
-            let defaults = check::def_signature(rendered, &name)
-                .map(|signature| {
-                    signature
-                        .params
-                        .iter()
-                        .map(|p| p.has_default)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default();
-            for (param, has_default) in func.params.iter_mut().zip(defaults) {
-                param.omit_none = has_default && is_option(param.ty);
-            }
+        // Python's defaults stay in the module: `None` leaves them out.
+        for (param, &has_default) in func.params.iter_mut().zip(defaults) {
+            param.omit_none = has_default && is_option(param.ty);
         }
         derived_funcs.push(func);
     }
