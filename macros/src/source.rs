@@ -474,45 +474,79 @@ impl SourceMap {
     }
 }
 
-fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> Option<PySource> {
-    let value = lit.value();
-    if value.contains('\0') {
-        errors.push(syn::Error::new(
-            lit.span(),
-            "the Python body holds a NUL character, which CPython rejects",
-        ));
-        return None;
+/// A string literal holding Python, split into lines.
+struct StrText {
+    value: String,
+    lines: Vec<String>,
+    /// Whether each line of the value is a line of the `.rs` file (raw
+    /// strings, strings without escapes).
+    aligned: bool,
+    start: LineColumn,
+    /// The `.rs` column of the text right after the opening quote.
+    first_rs_col: usize,
+}
+
+impl StrText {
+    /// `lit`'s value, or an error if CPython would reject it (`what` is
+    /// "body" or "source").
+    fn read(lit: &syn::LitStr, what: &str, errors: &mut Errors) -> Option<Self> {
+        let value = lit.value();
+        if value.contains('\0') {
+            errors.push(syn::Error::new(
+                lit.span(),
+                format!("the Python {what} holds a NUL character, which CPython rejects"),
+            ));
+            return None;
+        }
+        let token = lit.token().to_string();
+        let quote = token.find('"').unwrap_or(0);
+        let start = lit.span().start();
+        let lines = value
+            .split('\n')
+            .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
+            .collect();
+        Some(StrText {
+            aligned: token[..quote].contains('r') || !token.contains('\\'),
+            first_rs_col: start.column + token[..=quote].chars().count(),
+            start,
+            lines,
+            value,
+        })
     }
-    if value.trim().is_empty() {
+}
+
+/// The 1-based rows of `lines` that continue a multi-line token (the inside
+/// of a triple-quoted string): content, not indentation. `value` is the
+/// literal's text, to skip the tokenizer when no line can be inside one.
+fn rows_inside_tokens(value: &str, lines: &[String]) -> Vec<usize> {
+    if value.contains(['"', '\'', '\\']) {
+        crate::check::rows_inside_tokens(&lines.join("\n")).unwrap_or_default()
+    } else {
+        Vec::new()
+    }
+}
+
+fn indent_of(line: &str) -> usize {
+    line.chars().take_while(|c| c.is_whitespace()).count()
+}
+
+fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> Option<PySource> {
+    let text = StrText::read(lit, "body", errors)?;
+    if text.value.trim().is_empty() {
         errors.push(syn::Error::new(
             lit.span(),
             "empty body: a Python function needs at least one statement, such as `pass`",
         ));
         return None;
     }
-    let token = lit.token().to_string();
-    let quote = token.find('"').unwrap_or(0);
-    let raw = token[..quote].contains('r');
-    // A string without escapes has one value line per source line.
-    let aligned = raw || !token.contains('\\');
-    let start = lit.span().start();
-
-    let mut lines: Vec<String> = value
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
-        .collect();
+    let (aligned, start, first_rs_col) = (text.aligned, text.start, text.first_rs_col);
+    let inside_token = rows_inside_tokens(&text.value, &text.lines);
+    let mut lines = text.lines;
     let first_blank = lines[0].trim().is_empty();
     if first_blank {
         lines[0].clear();
     }
-    // Lines that continue a multi-line token (the inside of a triple-quoted
-    // string) are content, not indentation: never counted, never changed.
-    let inside_token = if value.contains(['"', '\'', '\\']) {
-        crate::check::rows_inside_tokens(&lines.join("\n")).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let indent_of = |line: &String| line.chars().take_while(|c| c.is_whitespace()).count();
+    // Lines inside multi-line tokens are never counted, never changed.
     let code: Vec<usize> = lines
         .iter()
         .enumerate()
@@ -522,7 +556,6 @@ fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> Opti
     // Text right after the opening quote is a statement of the block: it
     // takes the block's indentation (that of the lines below it), or, alone,
     // keeps its `.rs` column.
-    let first_rs_col = start.column + token[..=quote].chars().count();
     if !first_blank {
         let block = code
             .iter()
@@ -585,31 +618,12 @@ fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> Opti
 /// The Python source of a `py_module!` inline source: dedented to column
 /// 0, with its lines at their `.rs` line numbers.
 pub fn render_module_str(lit: &syn::LitStr, errors: &mut Errors) -> Option<PySource> {
-    let value = lit.value();
-    if value.contains('\0') {
-        errors.push(syn::Error::new(
-            lit.span(),
-            "the Python source holds a NUL character, which CPython rejects",
-        ));
-        return None;
-    }
-    let token = lit.token().to_string();
-    let quote = token.find('"').unwrap_or(0);
-    let aligned = token[..quote].contains('r') || !token.contains('\\');
-    let start = lit.span().start();
-    let mut lines: Vec<String> = value
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
-        .collect();
+    let text = StrText::read(lit, "source", errors)?;
+    let (aligned, start, first_rs_col) = (text.aligned, text.start, text.first_rs_col);
+    let mut lines = text.lines;
     // The first line (after the quote) has no indentation of its own.
-    let first_py_col = 0;
     lines[0] = lines[0].trim_start().to_owned();
-    let inside_token = if value.contains(['"', '\'', '\\']) {
-        crate::check::rows_inside_tokens(&lines.join("\n")).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let indent_of = |line: &String| line.chars().take_while(|c| c.is_whitespace()).count();
+    let inside_token = rows_inside_tokens(&text.value, &lines);
     let dedent = lines
         .iter()
         .enumerate()
@@ -645,8 +659,8 @@ pub fn render_module_str(lit: &syn::LitStr, errors: &mut Errors) -> Option<PySou
             aligned,
             indent_added: 0,
             dedent,
-            first_rs_col: start.column + token[..=quote].chars().count(),
-            first_py_col,
+            first_rs_col,
+            first_py_col: 0,
         }),
     })
 }
