@@ -1,58 +1,20 @@
-//! The cached Python function behind each `py_fn!` item, and one call of it.
+//! The cached Python function behind each `py_fn!` item: built from its
+//! source once per process (the code object found by name in the compiled
+//! module's `co_consts`, then `types.FunctionType(code, globals, name,
+//! argdefs, closure)`), a `py_module!`'s executed module, and a closure's
+//! instance.
 
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 
-use pyo3::conversion::FromPyObjectOwned;
+use pyfn_common::CLOSURE_OUTER;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::code::PyCodeInput;
-use pyo3::types::{PyAnyMethods, PyCode, PyDict, PyDictMethods, PyModule, PyTuple};
-use pyo3::{Bound, IntoPyObject, IntoPyObjectExt, Py, PyAny, PyErr, Python, ffi};
+use pyo3::types::{PyAnyMethods, PyCode, PyDict, PyDictMethods, PyModule, PyString, PyTuple};
+use pyo3::{Bound, Py, PyAny, PyErr, Python, ffi};
 
 use crate::error::{Error, Result};
-
-/// What the macro knows about one Python function, fixed at build time.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Spec {
-    /// The Python name of the function (`def name(...)`).
-    pub name: &'static str,
-    /// The whole module source: blank lines, then `def name(...):` and the
-    /// body, so that Python's line numbers are the `.rs` file's.
-    pub source: &'static CStr,
-    /// `file!()` of the invocation; becomes `co_filename`.
-    pub file: &'static str,
-    /// `module_path!()` of the invocation; becomes `__name__`.
-    pub module: &'static str,
-    /// Parameter names, in order, as written in Rust.
-    pub params: &'static [&'static str],
-    /// Parameter types, as written in Rust.
-    pub param_types: &'static [&'static str],
-    /// The return type, as written in Rust.
-    pub return_type: &'static str,
-    /// Python expressions of the defaults of the last parameters, evaluated
-    /// once in the function's globals when it is built (`argdefs`).
-    pub defaults: &'static [&'static str],
-    /// For a closure, the captured names: the parameters of the outer
-    /// function the source defines around `name`, whose cells the closure
-    /// gets. `None` for a plain function.
-    pub captures: Option<&'static [&'static str]>,
-    /// For a function of a `py_module!`: the module, whose executed
-    /// namespace holds the function object.
-    pub namespace: Option<&'static Module>,
-}
-
-/// What the macro knows about a `py_module!` source.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct ModuleSpec {
-    /// The module source, as compiled at build time (an inline source is
-    /// padded so that its line numbers are the `.rs` file's).
-    pub source: &'static str,
-    /// The file named in tracebacks: the `.py` file, or the `.rs` file.
-    pub file: &'static str,
-    /// `__name__`: the Rust module's path.
-    pub module: &'static str,
-}
+use crate::interpreter::{attach, prepare};
+use crate::spec::{ModuleSpec, Spec};
 
 /// A `py_module!`'s Python module: its source runs once per process, in a
 /// globals dict of its own, and its functions are taken from there.
@@ -109,13 +71,10 @@ impl Module {
     }
 }
 
-/// The name of the function a closure's source defines around it.
-pub const CLOSURE_OUTER: &str = "_pyfn_outer";
-
 /// One Python function: its spec, and what is built from it once.
 #[doc(hidden)]
 pub struct Function {
-    spec: Spec,
+    pub(crate) spec: Spec,
     cell: PyOnceLock<Built>,
 }
 
@@ -127,7 +86,7 @@ struct Built {
     code: Option<Py<PyAny>>,
     globals: Py<PyDict>,
     /// The function's name, as the Python string `FunctionType` takes.
-    name: Py<pyo3::types::PyString>,
+    name: Py<PyString>,
     argdefs: Option<Py<PyTuple>>,
     /// For each of the code's `co_freevars`, its index in `Spec::captures`.
     freevars: Vec<usize>,
@@ -191,7 +150,7 @@ impl Function {
                 function: Some(function.unbind()),
                 code: None,
                 globals: globals.clone().unbind(),
-                name: pyo3::types::PyString::intern(py, spec.name).unbind(),
+                name: PyString::intern(py, spec.name).unbind(),
                 argdefs: None,
                 freevars: Vec::new(),
             });
@@ -239,7 +198,7 @@ impl Function {
                 })?,
             None => Vec::new(),
         };
-        let name = pyo3::types::PyString::intern(py, spec.name);
+        let name = PyString::intern(py, spec.name);
         let function = match spec.captures {
             Some(_) => None,
             None => {
@@ -300,171 +259,6 @@ impl Function {
         )
         .map(Bound::unbind)
         .map_err(fail)
-    }
-
-    /// Converts captured value `index` to a Python object.
-    #[inline]
-    pub fn capture<'py, T>(
-        &self,
-        py: Python<'py>,
-        index: usize,
-        value: T,
-    ) -> Result<Bound<'py, PyAny>>
-    where
-        T: IntoPyObject<'py>,
-    {
-        let name = self
-            .spec
-            .captures
-            .and_then(|captures| captures.get(index).copied())
-            .unwrap_or("?");
-        value.into_bound_py_any(py).map_err(|err| {
-            Error::argument(py, self.spec.name, name, std::any::type_name::<T>(), err)
-        })
-    }
-
-    /// Converts argument `index` to a Python object.
-    #[inline]
-    pub fn arg<'py, T>(&self, py: Python<'py>, index: usize, value: T) -> Result<Bound<'py, PyAny>>
-    where
-        T: IntoPyObject<'py>,
-    {
-        value.into_bound_py_any(py).map_err(|err| {
-            Error::argument(
-                py,
-                self.spec.name,
-                self.spec.params.get(index).copied().unwrap_or("?"),
-                self.spec.param_types.get(index).copied().unwrap_or("?"),
-                err,
-            )
-        })
-    }
-
-    /// Calls `function` with positional `args`: one vectorcall, no tuple.
-    #[inline]
-    pub fn call<'py, const N: usize>(
-        &self,
-        function: &Bound<'py, PyAny>,
-        args: [Bound<'py, PyAny>; N],
-    ) -> Result<Bound<'py, PyAny>> {
-        let py = function.py();
-        let pointers = args.each_ref().map(|arg| arg.as_ptr());
-        // SAFETY: `function` and every argument are live objects we hold a
-        // reference to (`args` outlives the call); vectorcall borrows them.
-        let result = unsafe {
-            ffi::PyObject_Vectorcall(
-                function.as_ptr(),
-                pointers.as_ptr(),
-                N,
-                std::ptr::null_mut(),
-            )
-        };
-        self.finish_call(py, result)
-    }
-
-    /// The outcome of a vectorcall returning `result`.
-    #[inline]
-    fn finish_call<'py>(
-        &self,
-        py: Python<'py>,
-        result: *mut ffi::PyObject,
-    ) -> Result<Bound<'py, PyAny>> {
-        if result.is_null() {
-            let err = PyErr::take(py).unwrap_or_else(|| {
-                pyo3::exceptions::PySystemError::new_err(
-                    "function returned NULL without setting an exception",
-                )
-            });
-            return Err(Error::exception(py, self.spec.name, err));
-        }
-        // SAFETY: a non-NULL vectorcall result is a new (owned) reference.
-        Ok(unsafe { Bound::from_owned_ptr(py, result) })
-    }
-
-    /// Adds the argument of a parameter with a default: nothing for `None`
-    /// (the default applies), by keyword once an earlier one was left out.
-    pub fn push_default<'py, T>(
-        &self,
-        py: Python<'py>,
-        args: &mut Args<'py>,
-        index: usize,
-        value: Option<T>,
-    ) -> Result<()>
-    where
-        T: IntoPyObject<'py>,
-    {
-        match value {
-            None => args.skipped = true,
-            Some(value) => {
-                let value = self.arg(py, index, value)?;
-                if args.skipped {
-                    let name = self.spec.params.get(index).copied().unwrap_or("?");
-                    args.keywords.push((name, value));
-                } else {
-                    args.positional.push(value);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Calls `function` with positional and keyword `args`: one vectorcall.
-    pub fn call_args<'py>(
-        &self,
-        function: &Bound<'py, PyAny>,
-        args: Args<'py>,
-    ) -> Result<Bound<'py, PyAny>> {
-        let py = function.py();
-        let pointers: Vec<*mut ffi::PyObject> = args
-            .positional
-            .iter()
-            .chain(args.keywords.iter().map(|(_, value)| value))
-            .map(|arg| arg.as_ptr())
-            .collect();
-        let names = if args.keywords.is_empty() {
-            None
-        } else {
-            let names = args
-                .keywords
-                .iter()
-                .map(|(name, _)| pyo3::types::PyString::intern(py, name));
-            Some(PyTuple::new(py, names).map_err(|err| Error::exception(py, self.spec.name, err))?)
-        };
-        // SAFETY: `function`, every argument and the names tuple are live
-        // objects held until the call returns; vectorcall borrows them.
-        let result = unsafe {
-            ffi::PyObject_Vectorcall(
-                function.as_ptr(),
-                pointers.as_ptr(),
-                args.positional.len(),
-                names
-                    .as_ref()
-                    .map_or(std::ptr::null_mut(), |names| names.as_ptr()),
-            )
-        };
-        self.finish_call(py, result)
-    }
-
-    /// The iterator over the returned iterable, whose items are `T`
-    /// (written `item_type`).
-    pub fn iter<T>(
-        &self,
-        value: Bound<'_, PyAny>,
-        item_type: &'static str,
-    ) -> Result<crate::Iter<T>> {
-        crate::Iter::new(&value, self.spec.name, item_type)
-            .map_err(|err| Error::return_value(&value, self.spec.name, self.spec.return_type, err))
-    }
-
-    /// Converts the return value to `T`.
-    #[inline]
-    pub fn ret<'py, T>(&self, value: Bound<'py, PyAny>) -> Result<T>
-    where
-        T: FromPyObjectOwned<'py>,
-    {
-        value.extract::<T>().map_err(|err| {
-            Error::return_value(&value, self.spec.name, self.spec.return_type, err.into())
-        })
     }
 }
 
@@ -541,7 +335,7 @@ fn new_globals<'py>(
 fn new_function<'py>(
     code: &Bound<'py, PyAny>,
     globals: &Bound<'py, PyDict>,
-    name: &Bound<'py, pyo3::types::PyString>,
+    name: &Bound<'py, PyString>,
     argdefs: Option<&Bound<'py, PyTuple>>,
     closure: Option<&Bound<'py, PyTuple>>,
 ) -> pyo3::PyResult<Bound<'py, PyAny>> {
@@ -557,31 +351,6 @@ fn new_function<'py>(
     function_type
         .bind(py)
         .call1((code, globals, name, argdefs, closure))
-}
-
-/// The arguments of a call to a function with defaults.
-#[doc(hidden)]
-pub struct Args<'py> {
-    positional: Vec<Bound<'py, PyAny>>,
-    keywords: Vec<(&'static str, Bound<'py, PyAny>)>,
-    /// A parameter with a default was left out: later ones go by keyword.
-    skipped: bool,
-}
-
-impl<'py> Args<'py> {
-    /// Room for `count` arguments.
-    pub fn with_capacity(count: usize) -> Self {
-        Args {
-            positional: Vec::with_capacity(count),
-            keywords: Vec::new(),
-            skipped: false,
-        }
-    }
-
-    /// Adds a positional argument.
-    pub fn push(&mut self, value: Bound<'py, PyAny>) {
-        self.positional.push(value);
-    }
 }
 
 /// A closure's Python function object, created when the Rust closure is.
@@ -612,84 +381,10 @@ impl Instance {
     }
 }
 
-/// Prepares the interpreter once per process, before pyfn builds its first
-/// function: checks that it is the CPython version pyfn was built against,
-/// and makes an active virtual environment's packages importable.
-fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
-    static PREPARED: PyOnceLock<()> = PyOnceLock::new();
-    PREPARED
-        .get_or_try_init(py, || {
-            let info = py.version_info();
-            if let Some(problem) =
-                version_mismatch(env!("PYFN_BUILD_PYTHON"), (info.major, info.minor))
-            {
-                return Err(Error::interpreter_mismatch(caller, problem));
-            }
-            if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
-                activate_venv(py, &venv).map_err(|err| {
-                    Error::build_failed(
-                        py,
-                        caller,
-                        "cannot add the virtual environment's packages",
-                        Some(err),
-                    )
-                })?;
-            }
-            Ok(())
-        })
-        .map(|_| ())
-}
-
-/// Why a CPython `running` (major, minor) cannot run code built for
-/// `built` ("3.11"), if it cannot.
-fn version_mismatch(built: &str, running: (u8, u8)) -> Option<String> {
-    let running_text = format!("{}.{}", running.0, running.1);
-    (built != running_text).then(|| {
-        format!(
-            "pyfn was built against CPython {built} but runs on CPython {running_text}: rebuild with the interpreter the program runs on (`PYO3_PYTHON`)"
-        )
-    })
-}
-
-/// Adds the site-packages of the virtual environment at `venv` (the value
-/// of `VIRTUAL_ENV`) with `site.addsitedir`, as its own `python` would
-/// have them, unless the interpreter already is that environment's.
-fn activate_venv(py: Python<'_>, venv: &std::ffi::OsStr) -> pyo3::PyResult<()> {
-    const ACTIVATE: &CStr = cr#"
-import os, site, sys
-venv = os.path.realpath(venv)
-if os.path.realpath(sys.prefix) != venv:
-    candidates = [
-        os.path.join(venv, "lib", "python%d.%d" % sys.version_info[:2], "site-packages"),
-        os.path.join(venv, "Lib", "site-packages"),
-    ]
-    for path in candidates:
-        if os.path.isdir(path) and path not in sys.path:
-            site.addsitedir(path)
-"#;
-    let scope = PyDict::new(py);
-    scope.set_item("venv", venv)?;
-    py.run(ACTIVATE, Some(&scope), Some(&scope))
-}
-
-/// Runs `f` attached to the interpreter, starting it if needed.
-#[doc(hidden)]
-#[inline]
-pub fn attach<F, R>(function: &Function, f: F) -> Result<R>
-where
-    F: for<'py> FnOnce(Python<'py>) -> Result<R>,
-{
-    // SAFETY: `Py_IsInitialized` may be called at any time, even before
-    // the interpreter starts.
-    if unsafe { ffi::Py_IsInitialized() } == 0 {
-        Python::initialize();
-    }
-    crate::thread::keep();
-    Python::try_attach(f).unwrap_or_else(|| Err(Error::interpreter(function.name())))
-}
-
 #[cfg(test)]
 mod tests {
+    use std::ffi::CStr;
+
     use super::*;
 
     /// The spec of a function `name` of no parameters returning `()`.
@@ -787,17 +482,5 @@ mod tests {
             assert_eq!(err.kind(), crate::ErrorKind::Function);
             assert_eq!(err.exception_type(), Some("SyntaxError"));
         });
-    }
-}
-
-#[cfg(test)]
-mod version_tests {
-    use super::version_mismatch;
-
-    #[test]
-    fn versions_must_agree_on_major_and_minor() {
-        assert_eq!(version_mismatch("3.11", (3, 11)), None);
-        let problem = version_mismatch("3.11", (3, 12)).expect("a mismatch");
-        assert!(problem.contains("built against CPython 3.11 but runs on CPython 3.12"));
     }
 }

@@ -105,7 +105,7 @@
 //!
 //! # fn main() -> pyfn::Result<()> {
 //! let scale = 10;
-//! let scaled = py_fn!(|x: i64| -> i64 { return x * scale });
+//! let scaled = py_fn! { |x: i64| -> i64 { return x * scale } };
 //! assert_eq!(scaled(4)?, 40);
 //! assert_eq!(evens(7, None)?.collect::<pyfn::Result<Vec<_>>>()?, [0, 2, 4, 6]);
 //! assert_eq!(hypot(3.0, 4.0)?, 5.0);
@@ -128,10 +128,14 @@
 //!
 //! Every generated function returns [`Result<T>`]; see [`Error`].
 
+mod call;
 mod error;
 mod function;
+mod interpreter;
 mod iter;
+mod spec;
 mod thread;
+mod venv;
 
 pub use error::{Error, ErrorKind, Result};
 pub use iter::Iter;
@@ -146,11 +150,20 @@ pub use pyo3;
 /// notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::call::Args;
     pub use crate::error::{Error, Result};
-    pub use crate::function::{
-        Args, CLOSURE_OUTER, Function, Instance, Module, ModuleSpec, Spec, attach,
-    };
+    pub use crate::function::{Function, Instance, Module};
+    pub use crate::interpreter::attach;
+    pub use crate::spec::{ModuleSpec, Spec};
+    pub use pyfn_common::CLOSURE_OUTER;
     pub use pyo3::Python;
+
+    // The std types generated code names (the Rust types of `str`, `bytes`,
+    // `list`, `set` and `dict` annotations), so that it never spells a
+    // `::std` path, which a `no_std` crate using pyfn cannot resolve.
+    pub use ::std::collections::{HashMap, HashSet};
+    pub use ::std::string::String;
+    pub use ::std::vec::Vec;
 
     /// What the stub of a function whose Python did not compile returns;
     /// never reached, since the build fails.

@@ -1,0 +1,50 @@
+//! What the macros know about each Python function and module, fixed at
+//! build time: the data generated code builds in `const` context.
+
+use std::ffi::CStr;
+
+use crate::function::Module;
+
+/// What the macro knows about one Python function, fixed at build time.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Spec {
+    /// The Python name of the function (`def name(...)`).
+    pub name: &'static str,
+    /// The whole module source: blank lines, then `def name(...):` and the
+    /// body, so that Python's line numbers are the `.rs` file's.
+    pub source: &'static CStr,
+    /// `file!()` of the invocation; becomes `co_filename`.
+    pub file: &'static str,
+    /// `module_path!()` of the invocation; becomes `__name__`.
+    pub module: &'static str,
+    /// Parameter names, in order, as written in Rust.
+    pub params: &'static [&'static str],
+    /// Parameter types, as written in Rust.
+    pub param_types: &'static [&'static str],
+    /// The return type, as written in Rust.
+    pub return_type: &'static str,
+    /// Python expressions of the defaults of the last parameters, evaluated
+    /// once in the function's globals when it is built (`argdefs`).
+    pub defaults: &'static [&'static str],
+    /// For a closure, the captured names: the parameters of the outer
+    /// function the source defines around `name`, whose cells the closure
+    /// gets. `None` for a plain function.
+    pub captures: Option<&'static [&'static str]>,
+    /// For a function of a `py_module!`: the module, whose executed
+    /// namespace holds the function object.
+    pub namespace: Option<&'static Module>,
+}
+
+/// What the macro knows about a `py_module!` source.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ModuleSpec {
+    /// The module source, as compiled at build time (an inline source is
+    /// padded so that its line numbers are the `.rs` file's).
+    pub source: &'static str,
+    /// The file named in tracebacks: the `.py` file, or the `.rs` file.
+    pub file: &'static str,
+    /// `__name__`: the Rust module's path.
+    pub module: &'static str,
+}
