@@ -20,5 +20,28 @@ fn main() {
     if (config.version().major, config.version().minor) >= (3, 13) {
         println!("cargo:rustc-cfg=pyfn_py313");
     }
+    ui_pin(&version);
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// `tests/ui/*.stderr` hold the messages of one CPython major.minor, the
+/// one in `tests/ui/PYTHON_VERSION`: `pyfn_ui_pinned` is set when this build
+/// uses it, and `tests/compiletest.rs` ignores its `ui` test otherwise.
+/// Without the file (a packaged crate built as a dependency) nothing is set.
+/// A path that does not exist is not watched: Cargo would rerun this script
+/// on every build.
+fn ui_pin(version: &str) {
+    println!("cargo:rustc-check-cfg=cfg(pyfn_ui_pinned)");
+    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let Ok(pin) = std::fs::read_to_string(dir.join("tests/ui/PYTHON_VERSION")) else {
+        // The file may come back (a checkout): watch the directory it goes in.
+        if dir.join("tests/ui").is_dir() {
+            println!("cargo:rerun-if-changed=tests/ui");
+        }
+        return;
+    };
+    println!("cargo:rerun-if-changed=tests/ui/PYTHON_VERSION");
+    if pin.trim() == version {
+        println!("cargo:rustc-cfg=pyfn_ui_pinned");
+    }
 }
