@@ -28,12 +28,12 @@ py_fn! {
 fn main() -> pyfn::Result<()> {
     let scale = 3;
     let offset = 10_i64;
-    let affine = py_fn!(|x: i64| -> i64 { return x * scale + offset });
+    let affine = py_fn! { |x: i64| -> i64 { return x * scale + offset } };
     println!("affine(2) = {}", affine(2)?);
 
     // Each closure captures its own values; the code is compiled once.
     let adders: Vec<_> = (1..=3)
-        .map(|n: i64| py_fn!(|x: i64| -> i64 { return x + n }))
+        .map(|n: i64| py_fn! { |x: i64| -> i64 { return x + n } })
         .collect();
     for (i, add) in adders.iter().enumerate() {
         println!("adder {i}: 10 -> {}", add(10)?);

@@ -70,3 +70,25 @@ fn defaults_and_strings() -> pyfn::Result<()> {
     assert_eq!(maybe_half(3)?, None);
     Ok(())
 }
+
+py_fn! {
+    /// Two `def`s in one `py_fn!`, as the item form takes several `fn`s.
+    pub def first_word(text: str) -> str:
+        return text.split()[0]
+
+    #[doc = "The second."]
+    def word_count(text: str, minimum: int = 1) -> int:
+        return sum(1 for w in text.split() if len(w) >= minimum)
+
+    def shout(text: str) -> str:
+        return text.upper()
+}
+
+#[test]
+fn several_defs_in_one_macro() -> pyfn::Result<()> {
+    assert_eq!(first_word("hello big world")?, "hello");
+    assert_eq!(word_count("a bb ccc", None)?, 3);
+    assert_eq!(word_count("a bb ccc", Some(2))?, 2);
+    assert_eq!(shout("hi")?, "HI");
+    Ok(())
+}

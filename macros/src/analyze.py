@@ -38,7 +38,7 @@ signatures = {}
 defined = []
 _lines = source.split("\n")
 _builtin_names = set(dir(builtins))
-_interpreter = "CPython %s (%s)" % (sys.version.split()[0], sys.prefix)
+_interpreter = "CPython %d.%d" % sys.version_info[:2]
 
 
 def _char_col(lineno, byte_col):
@@ -427,12 +427,33 @@ if mode == "function":
         node for node in ast.walk(_tree)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
     )
+    # At the top, or (a closure) inside the outer function around it.
+    _own = [t for t in _table.get_children() if t.get_name() == name] or [
+        t for outer in _table.get_children() for t in outer.get_children()
+        if t.get_name() == name
+    ]
     check_names(
-        _all_tables([t for t in _table.get_children() if t.get_name() == name]),
+        _all_tables(_own[:1]),
         _builtin_names | _known | {name, "__builtins__", "__name__", "__file__"},
         [_function],
         closure=globals().get("closure", False),
     )
+    if globals().get("closure", False):
+        # A closure's own name is bound by the outer function around it: a
+        # body reading it means a Rust variable of that name, which the
+        # macro refuses (reported as a capture).
+        for _t in _all_tables(_own[:1]):
+            _sym = next((s for s in _t.get_symbols() if s.get_name() == name), None)
+            if _sym is not None and _sym.is_referenced() and _sym.is_free():
+                _use = next(
+                    (n for n in ast.walk(_function) if isinstance(n, ast.Name) and n.id == name),
+                    None,
+                )
+                _where = {"name": name, "line": None, "col": 0, "end_line": None, "end_col": 0}
+                if _use is not None:
+                    _where.update(_position(_use))
+                captures.append(_where)
+                break
     if not allow_missing_imports:
         check_imports(_function.body)
     check_returns(_function, return_kind)

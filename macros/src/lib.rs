@@ -1,13 +1,17 @@
 //! The `py_fn!` macro of [pyfn](https://docs.rs/pyfn). Use it through the
 //! `pyfn` crate, which holds its documentation and the runtime it expands to.
 
-mod ast;
 mod check;
-mod def_form;
+mod errors;
 mod expand;
-mod interp;
-mod module;
-mod source;
+mod lower;
+mod model;
+mod parse;
+mod pipeline;
+mod python;
+mod render;
+mod spans;
+mod types;
 
 use proc_macro::TokenStream;
 
@@ -33,7 +37,7 @@ use proc_macro::TokenStream;
 /// See the [`pyfn`](https://docs.rs/pyfn) crate documentation for examples.
 #[proc_macro]
 pub fn py_fn(input: TokenStream) -> TokenStream {
-    expand::py_fn(input.into()).into()
+    pipeline::py_fn(input.into()).into()
 }
 
 /// Exposes the functions of a Python module, inline or a `.py` file,
@@ -52,10 +56,12 @@ pub fn py_fn(input: TokenStream) -> TokenStream {
 /// See the [`pyfn`](https://docs.rs/pyfn) crate documentation for examples.
 #[proc_macro]
 pub fn py_module(input: TokenStream) -> TokenStream {
-    expand::guard(|| module::expand(input.into())).into()
+    pipeline::py_module(input.into()).into()
 }
 
 #[cfg(test)]
 mod fuzz;
+#[cfg(test)]
+mod snapshots;
 #[cfg(test)]
 mod tests;

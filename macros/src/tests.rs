@@ -6,7 +6,9 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::ast::{Body, Errors, PyFn};
+use crate::errors::Errors;
+use crate::parse::{self, Body, FnInput, ItemFn};
+use crate::render::{self, PySource};
 
 /// Runs the crate's CPython tests (these and `fuzz.rs`) one at a time:
 /// CPython 3.11 (seen with 3.11.2 and 3.11.7) fails `ast.parse` with "AST
@@ -19,10 +21,31 @@ pub(crate) fn serial() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
-    crate::interp::with_python(f)
+fn python<R: Send>(f: impl for<'py> FnOnce(Python<'py>) -> R + Send) -> Option<R> {
+    Some(crate::python::with_python(f))
 }
-use crate::source;
+
+/// The first `fn` item of `rust`, parsed as `py_fn!` parses it.
+pub(crate) fn parse_item(rust: &str) -> Option<ItemFn> {
+    let tokens: proc_macro2::TokenStream = rust.parse().ok()?;
+    let mut errors = Errors::default();
+    match parse::fn_input(tokens, &mut errors) {
+        Some(FnInput::Items(items)) if errors.is_empty() => items.into_iter().next(),
+        _ => None,
+    }
+}
+
+/// `item`'s body rendered under the `def` lines `header`.
+pub(crate) fn render_body(
+    item: &ItemFn,
+    header: &[String],
+    errors: &mut Errors,
+) -> Option<PySource> {
+    match item.body.as_ref()? {
+        Body::Tokens(group) => render::render_tokens(group, header, errors),
+        Body::Str(lit) => render::render_str(lit, header, errors),
+    }
+}
 
 const MODULES: &[&str] = &[
     "textwrap",
@@ -117,13 +140,9 @@ fn dump(py: Python<'_>, source: &str) -> PyResult<String> {
 
 /// Renders `body` as the body of `fn f()` written as `rust`.
 fn render(rust: &str) -> Option<Result<String, ()>> {
-    let item: PyFn = syn::parse_str(rust).ok()?;
+    let item = parse_item(rust)?;
     let mut errors = Errors::default();
-    let rendered = source::render(
-        &item.body,
-        &["def f(*args, **kwargs):".to_owned()],
-        &mut errors,
-    );
+    let rendered = render_body(&item, &["def f(*args, **kwargs):".to_owned()], &mut errors);
     Some(match rendered {
         Some(rendered) if errors.is_empty() => Ok(rendered.text),
         _ => Err(()),
@@ -179,15 +198,15 @@ fn stdlib_bodies_keep_their_meaning_in_both_forms() {
 #[test]
 fn body_form_is_chosen_by_content() {
     let _serial = serial();
-    let item: PyFn = syn::parse_str("fn f() { \"doc\" }").expect("parses");
-    assert!(matches!(item.body, Body::Str { .. }));
-    let item: PyFn = syn::parse_str("fn f() { \"doc\"\n return 1 }").expect("parses");
-    assert!(matches!(item.body, Body::Tokens(_)));
+    let item = parse_item("fn f() { \"doc\" }").expect("parses");
+    assert!(matches!(item.body, Some(Body::Str(_))));
+    let item = parse_item("fn f() { \"doc\"\n return 1 }").expect("parses");
+    assert!(matches!(item.body, Some(Body::Tokens(_))));
 }
 
 fn expand(source: &str) -> String {
     let tokens: proc_macro2::TokenStream = source.parse().expect("tokens");
-    crate::expand::py_fn(tokens).to_string()
+    crate::pipeline::py_fn(tokens).to_string()
 }
 
 #[test]
@@ -259,7 +278,7 @@ fn garbage_input_is_an_error_not_a_panic() {
         let Ok(tokens) = input.parse::<proc_macro2::TokenStream>() else {
             continue;
         };
-        let out = crate::expand::py_fn(tokens).to_string();
+        let out = crate::pipeline::py_fn(tokens).to_string();
         assert!(
             out.contains("compile_error") || out.contains("fn f"),
             "{input:?} gave {out}"
@@ -464,20 +483,20 @@ fn cpython_invalid_programs_are_reported_not_accepted() {
             ),
             ("token", format!("fn f() {{\n{body}\n}}")),
         ] {
-            let Ok(item) = syn::parse_str::<PyFn>(&rust) else {
+            let Some(item) = parse_item(&rust) else {
                 continue; // not Rust tokens: rustc refuses it before pyfn
             };
             let mut errors = Errors::default();
-            let Some(rendered) = source::render(
-                &item.body,
-                &["def f(*args, **kwargs):".to_owned()],
-                &mut errors,
-            ) else {
+            let Some(rendered) =
+                render_body(&item, &["def f(*args, **kwargs):".to_owned()], &mut errors)
+            else {
                 assert_eq!(form, "token", "string form refused\n{body}");
                 token_refused += 1;
                 continue;
             };
-            let outcome = crate::check::check(&rendered, &item.sig.ident);
+            let outcome = crate::python::compile(&rendered.text).map_err(|failure| {
+                crate::spans::failure_error(&failure, &rendered, item.sig.ident.span())
+            });
             match (expected, outcome) {
                 (Some(message), Err(error)) => {
                     assert!(
@@ -508,7 +527,7 @@ fn cpython_invalid_programs_are_reported_not_accepted() {
 #[test]
 fn module_file_errors_name_the_file_line_and_column() {
     let _serial = serial();
-    let out = crate::module::expand(
+    let out = crate::pipeline::py_module(
         "mod m { file = \"tests/fixtures/broken.py\"; fn check(x: i64) -> bool; }"
             .parse()
             .expect("tokens"),
@@ -519,7 +538,7 @@ fn module_file_errors_name_the_file_line_and_column() {
     assert!(out.contains("python: SyntaxError: "), "{out}");
     assert!(out.contains("--> tests/fixtures/broken.py:5:"), "{out}");
     assert!(out.contains("if x > LIMIT"), "{out}");
-    let out = crate::module::expand(
+    let out = crate::pipeline::py_module(
         "mod m { file = \"tests/fixtures/missing.py\"; fn check(x: i64) -> bool; }"
             .parse()
             .expect("tokens"),
@@ -527,4 +546,40 @@ fn module_file_errors_name_the_file_line_and_column() {
     .to_string();
     assert!(out.contains("cannot read"), "{out}");
     assert!(out.contains("missing.py"), "{out}");
+}
+
+/// Input deeper or longer than any real program: a clear error (or, where
+/// CPython accepts it, code), never a crashed compiler. CPython 3.9's
+/// `symtable` recurses without limit over a 100 000-term expression: the
+/// CPython side runs on a thread with a stack for it.
+#[test]
+fn deep_and_long_inputs_give_errors_not_crashes() {
+    let _serial = serial();
+    let brackets = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let out = expand(&format!(
+        "fn f() -> i64 {{\n    x = {brackets}\n    return 1\n}}"
+    ));
+    assert!(
+        out.contains("brackets nested more than 256 deep"),
+        "{out:.300}"
+    );
+    // Deep enough for CPython's own limit (200), not for ours.
+    let brackets = format!("{}{}", "(".repeat(230), ")".repeat(230));
+    let out = expand(&format!(
+        "fn f() -> i64 {{\n    x = {brackets}\n    return 1\n}}"
+    ));
+    assert!(out.contains("too many nested parentheses"), "{out:.300}");
+    let terms = vec!["1"; 100_000].join(" + ");
+    for body in [
+        format!("{{\n    return {terms}\n}}"),
+        format!("{{r#\"\n    return {terms}\n\"#}}"),
+    ] {
+        let out = expand(&format!("fn f() -> i64 {body}"));
+        // Either CPython's RecursionError, reported at the function, or
+        // (a CPython that compiles it) a function.
+        assert!(
+            out.contains("RecursionError") || !out.contains("compile_error"),
+            "{out:.300}"
+        );
+    }
 }

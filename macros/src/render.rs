@@ -5,16 +5,13 @@
 //! `.rs` file's: tracebacks and CPython's messages ("on line 12") then name
 //! the user's own lines. Token bodies keep their columns too.
 
-use proc_macro2::{Delimiter, Group, LineColumn, Span, TokenStream, TokenTree};
+use proc_macro2::{Group, LineColumn, Span, TokenStream, TokenTree};
 
-use crate::ast::{Body, Errors, python_name};
+use crate::errors::Errors;
+use crate::parse::delimiters;
+use crate::types::python_name;
 
-/// A position in the Python source: 1-based line, 0-based column in chars.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Pos {
-    pub line: usize,
-    pub col: usize,
-}
+pub use crate::python::Pos;
 
 /// The Python source of one function, and where its pieces came from.
 pub struct PySource {
@@ -61,21 +58,7 @@ pub struct StrLayout {
     pub first_py_col: usize,
 }
 
-/// The function a closure's source defines around the closure's own; the
-/// runtime looks it up by this name (`pyfn::__private::CLOSURE_OUTER`).
-pub const CLOSURE_OUTER: &str = "_pyfn_outer";
-
 const STRING_FORM_HINT: &str = "write the body as a string literal instead: `{r#\"…\"#}`";
-
-/// Renders `body` under the `def` lines `header` (one, or two for a
-/// closure's outer and inner functions).
-pub fn render(body: &Body, header: &[String], errors: &mut Errors) -> Option<PySource> {
-    match body {
-        Body::Tokens(group) => render_tokens(group, header, errors),
-        Body::Str { lit, .. } => render_str(lit, header, errors),
-        Body::Declared => None,
-    }
-}
 
 /// One token of a token-form body, with its Python text.
 struct Leaf {
@@ -95,7 +78,7 @@ fn required_indent(header: &[String]) -> usize {
         + 1
 }
 
-fn render_tokens(group: &Group, header: &[String], errors: &mut Errors) -> Option<PySource> {
+pub fn render_tokens(group: &Group, header: &[String], errors: &mut Errors) -> Option<PySource> {
     render_token_stream(
         &TokenSource {
             stream: group.stream(),
@@ -116,7 +99,9 @@ pub struct TokenSource {
     /// dropped comments).
     pub text_span: Span,
     /// The delimiters around the tokens, if any: comments right after the
-    /// opening one and before the closing one are looked for too.
+    /// opening one and before the closing one are looked for too. (For a
+    /// `def` item followed by another, `close` is the next item's first
+    /// token.)
     pub open: Option<Span>,
     pub close: Option<Span>,
     /// The column the first token counts as at (`pub def f():` is indented
@@ -298,23 +283,30 @@ fn check_gap(gap: &str, before: Option<&Leaf>, after: Span, errors: &mut Errors)
     ));
 }
 
+/// The tokens of `stream` in order, delimiters included, with the
+/// problems Python written as Rust tokens has. Iterative: the depth of the
+/// input is bounded (`parse::check_depth`), but the walk needs no stack of
+/// its own.
 fn collect_leaves(stream: TokenStream, leaves: &mut Vec<Leaf>, errors: &mut Errors) {
-    let mut tokens = stream.into_iter().peekable();
-    while let Some(token) = tokens.next() {
+    // Each level: its tokens, and the closing delimiter to add after them.
+    let mut stack: Vec<(
+        std::iter::Peekable<proc_macro2::token_stream::IntoIter>,
+        Option<Leaf>,
+    )> = vec![(stream.into_iter().peekable(), None)];
+    while let Some((tokens, _)) = stack.last_mut() {
+        let Some(token) = tokens.next() else {
+            if let Some((_, Some(close))) = stack.pop() {
+                leaves.push(close);
+            }
+            continue;
+        };
         match token {
             TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Brace => ("{", "}"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::None => {
-                        collect_leaves(group.stream(), leaves, errors);
-                        continue;
-                    }
-                };
-                leaves.push(leaf(open.to_owned(), open.to_owned(), group.span_open()));
-                collect_leaves(group.stream(), leaves, errors);
-                leaves.push(leaf(close.to_owned(), close.to_owned(), group.span_close()));
+                let close = delimiters(&group).map(|(open, close)| {
+                    leaves.push(leaf(open.to_owned(), open.to_owned(), group.span_open()));
+                    leaf(close.to_owned(), close.to_owned(), group.span_close())
+                });
+                stack.push((group.stream().into_iter().peekable(), close));
             }
             TokenTree::Ident(ident) => {
                 leaves.push(leaf(python_name(&ident), ident.to_string(), ident.span()));
@@ -427,8 +419,12 @@ fn string_problem(text: &str) -> Option<String> {
 struct SourceMap {
     text: String,
     start: LineColumn,
-    /// Byte offset of each line's start in `text`.
-    line_starts: Vec<usize>,
+    /// Byte offset of every char of `text`, and `text.len()` at the end.
+    chars: Vec<usize>,
+    /// For each line: the index in `chars` of its first char, and its
+    /// length in chars (positions are looked up in constant time: a body
+    /// may be one line of a hundred thousand tokens).
+    lines: Vec<(usize, usize)>,
 }
 
 impl SourceMap {
@@ -436,13 +432,22 @@ impl SourceMap {
     /// or does not agree with the tokens' positions.
     fn new(span: Span, leaves: &[Leaf]) -> Option<Self> {
         let text = span.source_text()?;
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
+        let mut chars: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+        chars.push(text.len());
+        let mut lines = Vec::new();
+        let mut line_start = 0;
+        for (index, c) in text.chars().enumerate() {
+            if c == '\n' {
+                lines.push((line_start, index - line_start));
+                line_start = index + 1;
+            }
+        }
+        lines.push((line_start, chars.len() - 1 - line_start));
         let map = SourceMap {
             text,
             start: span.start(),
-            line_starts,
+            chars,
+            lines,
         };
         let agrees = leaves.iter().all(|leaf| {
             map.offset(leaf.start)
@@ -453,19 +458,13 @@ impl SourceMap {
 
     fn offset(&self, pos: LineColumn) -> Option<usize> {
         let index = pos.line.checked_sub(self.start.line)?;
-        let line_start = *self.line_starts.get(index)?;
+        let &(first, len) = self.lines.get(index)?;
         let col = if index == 0 {
             pos.column.checked_sub(self.start.column)?
         } else {
             pos.column
         };
-        let line = &self.text[line_start..];
-        let line = &line[..line.find('\n').unwrap_or(line.len())];
-        match line.char_indices().nth(col) {
-            Some((at, _)) => Some(line_start + at),
-            None if line.chars().count() == col => Some(line_start + line.len()),
-            None => None,
-        }
+        (col <= len).then(|| self.chars[first + col])
     }
 
     fn slice(&self, from: LineColumn, to: LineColumn) -> Option<&str> {
@@ -520,7 +519,7 @@ impl StrText {
 /// literal's text, to skip the tokenizer when no line can be inside one.
 fn rows_inside_tokens(value: &str, lines: &[String]) -> Vec<usize> {
     if value.contains(['"', '\'', '\\']) {
-        crate::check::rows_inside_tokens(&lines.join("\n")).unwrap_or_default()
+        crate::python::rows_inside_tokens(lines.join("\n")).unwrap_or_default()
     } else {
         Vec::new()
     }
@@ -530,7 +529,7 @@ fn indent_of(line: &str) -> usize {
     line.chars().take_while(|c| c.is_whitespace()).count()
 }
 
-fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> Option<PySource> {
+pub fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> Option<PySource> {
     let text = StrText::read(lit, "body", errors)?;
     if text.value.trim().is_empty() {
         errors.push(syn::Error::new(
@@ -624,10 +623,14 @@ pub fn render_module_str(lit: &syn::LitStr, errors: &mut Errors) -> Option<PySou
     // The first line (after the quote) has no indentation of its own.
     lines[0] = lines[0].trim_start().to_owned();
     let inside_token = rows_inside_tokens(&text.value, &lines);
+    // Code right after the opening quote is at column 0: nothing is
+    // common to every line then (as `textwrap.dedent` would see it).
+    let first_holds_code = !lines[0].trim().is_empty();
     let dedent = lines
         .iter()
         .enumerate()
         .skip(1)
+        .filter(|_| !first_holds_code)
         .filter(|(index, line)| !line.trim().is_empty() && !inside_token.contains(&(index + 1)))
         .map(|(_, line)| indent_of(line))
         .min()
@@ -670,12 +673,17 @@ mod tests {
     use super::*;
 
     fn render_body(body: &str) -> String {
-        let group: Group = syn::parse_str(body).expect("a braced body");
-        let item: crate::ast::PyFn =
-            syn::parse_str(&format!("fn f(a: i64) -> i64 {body}")).expect("an item");
+        let tokens: TokenStream =
+            syn::parse_str(&format!("fn f(a: i64) -> i64 {body}")).expect("tokens");
+        let Some(TokenTree::Group(group)) = tokens.into_iter().last() else {
+            panic!("a braced body");
+        };
         let mut errors = Errors::default();
-        let _ = group;
-        let source = render(&item.body, &["def f(a):".to_owned()], &mut errors);
+        let header = ["def f(a):".to_owned()];
+        let source = match crate::parse::body_of(group) {
+            crate::parse::Body::Tokens(group) => render_tokens(&group, &header, &mut errors),
+            crate::parse::Body::Str(lit) => render_str(&lit, &header, &mut errors),
+        };
         assert!(errors.is_empty(), "unexpected errors");
         source.expect("rendered").text
     }

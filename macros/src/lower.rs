@@ -1,0 +1,821 @@
+//! Lowering: every form's syntax becomes the one model, validated. A
+//! signature with errors still lowers (to a stub with the same signature),
+//! so that callers see pyfn's errors and nothing else.
+//!
+//! Functions typed by their Python annotations (the `def` form, `def name;`
+//! in a module) need the `def`'s signature, which the CPython side reads;
+//! lowering asks it, as plain data, before building the function.
+
+use proc_macro2::Span;
+use syn::{Attribute, FnArg, GenericParam, Ident, LifetimeParam, LitStr, Pat, ReturnType, Type};
+
+use crate::errors::Errors;
+use crate::model::{Code, Default, Function, Module, ModuleCode, Options, Param, Return};
+use crate::parse::{self, DefItem, ItemFn, ModuleInput, ModuleItem};
+use crate::python::{self, Mode, PySignature, Request};
+use crate::render::{self, Layout, PySource, TokenSource};
+use crate::spans;
+use crate::types::{self, Ann, Place, ReturnKind};
+
+/// Python's keywords (identical in 3.9 to 3.13): none can name a function or
+/// a parameter. Soft keywords (`match`, `case`, `type`, `_`) can.
+const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Which form a signature comes from: what its `#[py(...)]` may say.
+#[derive(Clone, Copy, PartialEq)]
+enum Form {
+    /// A `fn` item or a closure: `#[py(default = "…")]` on parameters.
+    Own,
+    /// A `py_module!` function: defaults come from its `def`.
+    Member,
+}
+
+/// A `fn` item of `py_fn!`.
+pub fn item(item: &ItemFn, errors: &mut Errors) -> Function {
+    let (mut function, ok) = signature(item, Form::Own, errors);
+    if let (true, Some(body)) = (ok, &item.body) {
+        let header = vec![def_line(&function)];
+        function.code = render_body(body, &header, errors).map_or(Code::Stub, Code::Source);
+    }
+    function
+}
+
+/// A closure: its body goes under an outer function whose parameters, the
+/// captured names, are only known once CPython has read the body; until
+/// then the outer function takes none (see `check::closure`).
+pub fn closure(item: &ItemFn, errors: &mut Errors) -> Function {
+    let (mut function, ok) = signature(item, Form::Own, errors);
+    if let (true, Some(body)) = (ok, &item.body) {
+        let header = vec![
+            format!("def {}():", pyfn_common::CLOSURE_OUTER),
+            format!(" {}", def_line(&function)),
+        ];
+        function.code = render_body(body, &header, errors).map_or(Code::Stub, Code::Closure);
+    }
+    function
+}
+
+/// `def name(a, b=None):` for a function whose `def` line is made from the
+/// Rust signature. Defaults are not part of the code object: the line only
+/// marks them; the runtime evaluates them into `argdefs`.
+fn def_line(function: &Function) -> String {
+    let params: Vec<String> = function
+        .params
+        .iter()
+        .map(|p| match p.default {
+            Some(_) => format!("{}=None", p.py_name),
+            None => p.py_name.clone(),
+        })
+        .collect();
+    format!("def {}({}):", function.py_name, params.join(", "))
+}
+
+fn render_body(body: &parse::Body, header: &[String], errors: &mut Errors) -> Option<PySource> {
+    match body {
+        parse::Body::Tokens(group) => render::render_tokens(group, header, errors),
+        parse::Body::Str(lit) => render::render_str(lit, header, errors),
+    }
+}
+
+/// A `def` item of `py_fn!`: CPython compiles it and reads its signature,
+/// from which the Rust one is made.
+pub fn def_item(def: &DefItem, errors: &mut Errors) -> Option<Function> {
+    // The `def` sits under an `if True:` so that it may keep its column; the
+    // function's code object is still a constant of the module's.
+    let mut local = Errors::default();
+    let python = render::render_token_stream(
+        &TokenSource {
+            stream: def.tokens.clone(),
+            text_span: Span::call_site(),
+            open: None,
+            close: def.next,
+            first_column: def.first_column,
+        },
+        &["if True:".to_owned()],
+        &mut local,
+    );
+    let python = python.filter(|_| local.is_empty());
+    errors.append(local);
+    let python = python?;
+    let py_name = def.name.to_string();
+    let request = Request {
+        text: python.text.clone(),
+        mode: Mode::Module {
+            exposed: vec![(py_name.clone(), ReturnKind::Other)],
+        },
+        allow_missing_imports: true,
+    };
+    let analysis = match python::check(&request) {
+        Ok(analysis) => analysis,
+        Err(failure) => {
+            errors.push(spans::failure_error(&failure, &python, def.name.span()));
+            return None;
+        }
+    };
+    let Some((_, py_signature)) = analysis
+        .signatures
+        .iter()
+        .find(|(name, _)| *name == py_name)
+    else {
+        errors.push(syn::Error::new(
+            def.name.span(),
+            "a `py_fn!` `def` must define one function at its top level",
+        ));
+        return None;
+    };
+    let options = options(&def.py_attrs, errors);
+    let mut function = annotated(
+        &def.attrs,
+        &def.vis,
+        &def.name,
+        &python,
+        py_signature,
+        Form::Own,
+        errors,
+    )?;
+    function.options = options;
+    function.code = Code::Source(python);
+    Some(function)
+}
+
+/// `#[py(...)]` options of a function or module.
+fn options(attrs: &[Attribute], errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    for attr in attrs {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("allow_missing_imports") {
+                options.allow_missing_imports = true;
+                Ok(())
+            } else {
+                Err(meta.error("unknown `py` option; the options are: `allow_missing_imports`"))
+            }
+        });
+        if let Err(err) = parsed {
+            errors.push(err);
+        }
+    }
+    options
+}
+
+/// The `default = "expr"` of a parameter's `#[py(...)]` attributes.
+fn param_default(attrs: &[Attribute], form: Form, errors: &mut Errors) -> Option<LitStr> {
+    let mut default = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("py")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                let value = meta.value()?.parse::<LitStr>()?;
+                if form == Form::Member {
+                    return Err(syn::Error::new(
+                        value.span(),
+                        "a `py_module!` function's defaults come from its `def` in the module's Python: write the default there, and take the parameter as an `Option<T>` (`None` uses the default)",
+                    ));
+                }
+                default = Some(value);
+                Ok(())
+            } else {
+                Err(meta.error("unknown `py` option for a parameter; the options are: `default = \"<Python expression>\"`"))
+            }
+        });
+        if let Err(err) = parsed {
+            errors.push(err);
+        }
+    }
+    default
+}
+
+/// Lowers a Rust signature, as a stub (its code [`Code::Stub`]) that the
+/// caller gives its code when the signature is valid (`true`).
+fn signature(item: &ItemFn, form: Form, all_errors: &mut Errors) -> (Function, bool) {
+    let errors = &mut Errors::default();
+    let sig = &item.sig;
+    if let Some(token) = &sig.constness {
+        errors.push(syn::Error::new(
+            token.span,
+            "a Python function cannot be `const`",
+        ));
+    }
+    if let Some(token) = &sig.asyncness {
+        errors.push(syn::Error::new(
+            token.span,
+            "`async fn` is not supported: the Rust function calls Python synchronously",
+        ));
+    }
+    if let syn::Safety::Unsafe(token) = &sig.safety {
+        errors.push(syn::Error::new(
+            token.span,
+            "a Python function cannot be `unsafe`: calling it is safe",
+        ));
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(syn::Error::new_spanned(
+            abi,
+            "a Python function cannot have an `extern` ABI",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(syn::Error::new_spanned(
+            variadic,
+            "variadic parameters are not supported; take a `Vec<T>` or a tuple instead",
+        ));
+    }
+    for param in &sig.generics.params {
+        match param {
+            GenericParam::Lifetime(_) => {}
+            GenericParam::Type(ty) => errors.push(syn::Error::new_spanned(
+                &ty.ident,
+                "generic type parameters are not supported: pyfn converts arguments with concrete types",
+            )),
+            GenericParam::Const(c) => errors.push(syn::Error::new_spanned(
+                &c.ident,
+                "const generic parameters are not supported",
+            )),
+        }
+    }
+    if let Some(clause) = &sig.generics.where_clause {
+        errors.push(syn::Error::new_spanned(
+            clause,
+            "`where` clauses are not supported",
+        ));
+    }
+
+    let py_name = types::python_name(&sig.ident);
+    check_python_name(&sig.ident, &py_name, "function", errors);
+
+    let mut py_token = None;
+    let mut params: Vec<Param> = Vec::new();
+    let mut inputs = syn::punctuated::Punctuated::new();
+    for (index, arg) in sig.inputs.iter().enumerate() {
+        let typed = match arg {
+            FnArg::Receiver(receiver) => {
+                errors.push(syn::Error::new_spanned(
+                    receiver,
+                    "`self` parameter: a Python function defined with `py_fn!` is a free function, not a method",
+                ));
+                continue;
+            }
+            FnArg::Typed(typed) => typed,
+        };
+        let mut declared = typed.clone();
+        declared.attrs.retain(|attr| !attr.path().is_ident("py"));
+        inputs.push(FnArg::Typed(declared));
+        let ident = match &*typed.pat {
+            Pat::Ident(pat)
+                if pat.by_ref.is_none() && pat.mutability.is_none() && pat.subpat.is_none() =>
+            {
+                &pat.ident
+            }
+            Pat::Ident(pat) if pat.mutability.is_some() => {
+                errors.push(syn::Error::new_spanned(
+                    pat.mutability,
+                    "`mut` has no effect here: the value is handed to Python",
+                ));
+                continue;
+            }
+            other => {
+                errors.push(syn::Error::new_spanned(
+                    other,
+                    "parameters must be plain names (`name: Type`): Python receives each by name",
+                ));
+                continue;
+            }
+        };
+        if types::is_python_token(&typed.ty) {
+            if index == 0 {
+                py_token = Some(ident.clone());
+            } else {
+                errors.push(syn::Error::new_spanned(
+                    &typed.ty,
+                    "a `Python<'py>` parameter must come first",
+                ));
+            }
+            continue;
+        }
+        let name = types::python_name(ident);
+        check_python_name(ident, &name, "parameter", errors);
+        if params.iter().any(|param| param.py_name == name) {
+            errors.push(syn::Error::new(
+                ident.span(),
+                format!("duplicate parameter `{name}`"),
+            ));
+        }
+        if let Some(found) = types::unsupported(&typed.ty) {
+            errors.push(found);
+        }
+        let default = param_default(&typed.attrs, form, errors);
+        if default.is_some() && !types::is_option(&typed.ty) {
+            errors.push(syn::Error::new_spanned(
+                &typed.ty,
+                "a parameter with a Python default must be an `Option<T>`: passing `None` uses the default",
+            ));
+        }
+        if form == Form::Own
+            && default.is_none()
+            && params.iter().any(|param| param.default.is_some())
+        {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "this parameter follows one with a default, so it needs a default too, as in Python",
+            ));
+        }
+        if let Some(default) = &default
+            && let Some(problem) = python::check_default(&default.value())
+        {
+            errors.push(syn::Error::new(default.span(), problem));
+        }
+        params.push(Param {
+            ident: ident.clone(),
+            py_name: name,
+            ty: (*typed.ty).clone(),
+            default: default.map(|lit| Default::Expr {
+                text: lit.value().trim().to_owned(),
+            }),
+        });
+    }
+
+    let ret = match &sig.output {
+        ReturnType::Default => Return::Unit,
+        ReturnType::Type(_, ty) if types::is_unit(ty) => Return::Unit,
+        ReturnType::Type(_, ty) => {
+            let mut supported = true;
+            if let Some(found) = types::unsupported(ty) {
+                errors.push(found);
+                supported = false;
+            }
+            if let Type::Reference(reference) = &**ty {
+                errors.push(syn::Error::new_spanned(
+                    reference,
+                    "a Python function cannot return a reference: the value is made by Python and nothing in Rust owns it; return an owned type such as `String` or `Vec<T>`",
+                ));
+                supported = false;
+            }
+            match types::iter_item(ty) {
+                // A stub cannot return what Rust cannot name.
+                _ if !supported => Return::Unit,
+                Some(item) => Return::Iter {
+                    ty: ty.clone(),
+                    item: Box::new(item.clone()),
+                },
+                None => Return::Value(ty.clone()),
+            }
+        }
+    };
+
+    if py_token.is_none() {
+        let needs_token = params
+            .iter()
+            .map(|param| &param.ty)
+            .chain(ret.ty())
+            .find(|ty| types::needs_python_token(ty));
+        if let Some(ty) = needs_token {
+            errors.push(syn::Error::new_spanned(
+                ty,
+                "a `Bound<'py, …>` is tied to the interpreter the caller holds: add a first parameter `py: Python<'py>`",
+            ));
+        }
+    }
+
+    let mut generics = sig.generics.clone();
+    for lifetime in types::implicit_lifetimes(sig) {
+        generics
+            .params
+            .push(GenericParam::Lifetime(LifetimeParam::new(lifetime)));
+    }
+    let options = options(&item.py_attrs, errors);
+    let ok = errors.is_empty();
+    all_errors.append(std::mem::take(errors));
+    let function = Function {
+        attrs: item.attrs.clone(),
+        vis: item.vis.clone(),
+        ident: sig.ident.clone(),
+        generics,
+        inputs,
+        py_name,
+        py_token,
+        params,
+        ret,
+        options,
+        code: Code::Stub,
+    };
+    (function, ok)
+}
+
+fn check_python_name(ident: &Ident, name: &str, what: &str, errors: &mut Errors) {
+    if PYTHON_KEYWORDS.contains(&name) {
+        errors.push(syn::Error::new(
+            ident.span(),
+            format!(
+                "`{name}` is a Python keyword and cannot name a {what} in Python; rename the {what}"
+            ),
+        ));
+    }
+}
+
+/// A function whose Rust signature comes from its `def`'s annotations,
+/// each type spanned at its annotation. `None` when some annotation has no
+/// Rust type (reported).
+fn annotated(
+    attrs: &[Attribute],
+    vis: &syn::Visibility,
+    name: &Ident,
+    python: &PySource,
+    signature: &PySignature,
+    form: Form,
+    errors: &mut Errors,
+) -> Option<Function> {
+    let span_at = |pos| spans::span_at(python, name.span(), pos);
+    let mut ok = true;
+    let mut fail = |errors: &mut Errors, error| {
+        errors.push(error);
+        ok = false;
+    };
+    if signature.varargs || signature.kwargs || signature.params.iter().any(|p| p.keyword_only) {
+        fail(
+            errors,
+            syn::Error::new(
+                name.span(),
+                "a function typed by its annotations takes positional parameters only (no `*args`, `**kwargs` or keyword-only parameters)",
+            ),
+        );
+    }
+    let mut params = Vec::new();
+    let mut inputs = syn::punctuated::Punctuated::new();
+    for param in signature.params.iter().filter(|p| !p.keyword_only) {
+        let Some(ident) = types::rust_ident(&param.name, span_at(param.at)) else {
+            fail(
+                errors,
+                syn::Error::new(
+                    span_at(param.at),
+                    format!("no Rust parameter can be named `{}`", param.name),
+                ),
+            );
+            continue;
+        };
+        let Some(annotation) = &param.annotation else {
+            fail(
+                errors,
+                syn::Error::new(
+                    span_at(param.at),
+                    format!(
+                        "annotate `{}`: the `def` form makes the Rust signature from the annotations; supported: {}",
+                        param.name,
+                        types::SUPPORTED_ANNOTATIONS
+                    ),
+                ),
+            );
+            continue;
+        };
+        let span = span_at(param.annotation_at);
+        let Some(ty) = Ann::parse(annotation).and_then(|ann| types::rust_type(&ann, Place::Param))
+        else {
+            fail(errors, unsupported_annotation(span, annotation));
+            continue;
+        };
+        let ty = if param.default.is_some() && !types::annotation_is_optional(annotation) {
+            quote::quote_spanned!(span=> ::core::option::Option<#ty>)
+        } else {
+            ty
+        };
+        let ty: Type = syn::parse_quote_spanned!(span=> #ty);
+        inputs.push(syn::parse_quote_spanned!(span=> #ident: #ty));
+        let default = match (&param.default, form) {
+            (None, _) => None,
+            (Some(_), Form::Member) => Some(Default::InFunction),
+            (Some(text), Form::Own) => {
+                if let Some(problem) = python::check_default(text) {
+                    fail(errors, syn::Error::new(span_at(param.at), problem));
+                }
+                Some(Default::Expr { text: text.clone() })
+            }
+        };
+        params.push(Param {
+            py_name: param.name.clone(),
+            ident,
+            ty,
+            default,
+        });
+    }
+    let ret = match &signature.returns {
+        None => {
+            fail(
+                errors,
+                syn::Error::new(
+                    name.span(),
+                    format!(
+                        "annotate the return type (`-> None` if there is none): the `def` form makes the Rust signature from the annotations; supported: {}",
+                        types::SUPPORTED_ANNOTATIONS
+                    ),
+                ),
+            );
+            Return::Unit
+        }
+        Some(annotation) => {
+            let span = span_at(signature.returns_at);
+            match Ann::parse(annotation).and_then(|ann| types::rust_type(&ann, Place::Return)) {
+                Some(ty) => {
+                    let ty: Type = syn::parse_quote_spanned!(span=> #ty);
+                    if types::is_unit(&ty) {
+                        Return::Unit
+                    } else {
+                        Return::Value(Box::new(ty))
+                    }
+                }
+                None => {
+                    fail(errors, unsupported_annotation(span, annotation));
+                    Return::Unit
+                }
+            }
+        }
+    };
+    let Some(ident) = types::rust_ident(&name.to_string(), name.span()) else {
+        errors.push(syn::Error::new(
+            name.span(),
+            format!("no Rust function can be named `{name}`"),
+        ));
+        return None;
+    };
+    if !ok {
+        return None;
+    }
+    Some(Function {
+        attrs: attrs.to_vec(),
+        vis: vis.clone(),
+        ident,
+        generics: syn::Generics::default(),
+        inputs,
+        py_name: name.to_string(),
+        py_token: None,
+        params,
+        ret,
+        options: Options::default(),
+        code: Code::Member,
+    })
+}
+
+fn unsupported_annotation(span: Span, annotation: &str) -> syn::Error {
+    syn::Error::new(
+        span,
+        format!(
+            "the annotation `{annotation}` has no Rust type in the `def` form; supported: {}",
+            types::SUPPORTED_ANNOTATIONS
+        ),
+    )
+}
+
+/// A `py_module!`: its source rendered (or read), compiled and analysed,
+/// and each declared function lowered and matched against its `def`.
+pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
+    let options = options(&input.py_attrs, errors);
+    let mut local = Errors::default();
+    let mut functions: Vec<Option<Function>> = input
+        .items
+        .iter()
+        .map(|item| match item {
+            ModuleItem::Fn(item) => Some(signature(item, Form::Member, &mut local).0),
+            ModuleItem::Def(_) => None,
+        })
+        .collect();
+    let signatures_ok = local.is_empty();
+    errors.append(local);
+    let python = input.source.as_ref().and_then(|source| match source {
+        parse::ModuleSource::Inline(lit) => {
+            render::render_module_str(lit, errors).map(|python| (python, None))
+        }
+        parse::ModuleSource::File(lit) => read_file(lit, errors),
+    });
+    let exposed: Vec<(String, ReturnKind)> = input
+        .items
+        .iter()
+        .zip(&functions)
+        .map(|(item, function)| match (item, function) {
+            (_, Some(function)) => (function.py_name.clone(), function.ret.kind()),
+            (ModuleItem::Def(def), _) => (def.name.to_string(), ReturnKind::Other),
+            (ModuleItem::Fn(item), None) => (item.sig.ident.to_string(), ReturnKind::Other),
+        })
+        .collect();
+    let mut code = None;
+    if let Some((python, file)) = python {
+        let request = Request {
+            text: python.text.clone(),
+            mode: Mode::Module { exposed },
+            allow_missing_imports: options.allow_missing_imports,
+        };
+        match python::check(&request) {
+            Ok(analysis) => {
+                code = Some(ModuleCode {
+                    python,
+                    file,
+                    analysis,
+                })
+            }
+            Err(failure) => {
+                errors.push(spans::failure_error(&failure, &python, input.ident.span()))
+            }
+        }
+    }
+    for (item, function) in input.items.iter().zip(&mut functions) {
+        let signatures = code.as_ref().map(|code| &code.analysis.signatures[..]);
+        let defined = code.as_ref().map(|code| &code.analysis.defined[..]);
+        let find =
+            |name: &str| signatures.and_then(|all| all.iter().find(|(found, _)| found == name));
+        match (item, function) {
+            (ModuleItem::Fn(_), Some(function)) => {
+                if code.is_some() {
+                    match find(&function.py_name) {
+                        Some((_, py)) => match_signature(function, py, errors),
+                        None => errors.push(missing_def(
+                            &function.ident,
+                            &function.py_name,
+                            defined.unwrap_or_default(),
+                        )),
+                    }
+                }
+            }
+            (ModuleItem::Def(def), slot) => {
+                let Some(code) = &code else { continue };
+                let name = def.name.to_string();
+                let Some((_, py)) = find(&name) else {
+                    errors.push(missing_def(&def.name, &name, defined.unwrap_or_default()));
+                    continue;
+                };
+                if !def.py_attrs.is_empty() {
+                    errors.push(syn::Error::new_spanned(
+                        &def.py_attrs[0],
+                        "`#[py(...)]` options go on the module, not on a `def` it declares",
+                    ));
+                }
+                *slot = annotated(
+                    &def.attrs,
+                    &def.vis,
+                    &def.name,
+                    &code.python,
+                    py,
+                    Form::Member,
+                    errors,
+                );
+            }
+            (ModuleItem::Fn(_), None) => {}
+        }
+    }
+    let all_ok = signatures_ok && errors.is_empty() && code.is_some();
+    let mut functions: Vec<Function> = functions.into_iter().flatten().collect();
+    for function in &mut functions {
+        function.code = if all_ok { Code::Member } else { Code::Stub };
+    }
+    Module {
+        attrs: input.attrs.clone(),
+        vis: input.vis.clone(),
+        ident: input.ident.clone(),
+        code: code.filter(|_| all_ok),
+        functions,
+    }
+}
+
+/// The `.py` file named by `lit`, relative to the crate's `Cargo.toml`.
+fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<(PySource, Option<String>)> {
+    let path = lit.value();
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let full = std::path::Path::new(&dir).join(&path);
+    match std::fs::read_to_string(&full) {
+        Ok(text) => Some((
+            PySource {
+                text,
+                header_end: 0,
+                layout: Layout::File {
+                    span: lit.span(),
+                    path: path.clone(),
+                },
+            },
+            Some(path),
+        )),
+        Err(err) => {
+            errors.push(syn::Error::new(
+                lit.span(),
+                format!("cannot read `{path}` (relative to the crate's `Cargo.toml`): {err}"),
+            ));
+            None
+        }
+    }
+}
+
+fn missing_def(ident: &Ident, name: &str, defined: &[String]) -> syn::Error {
+    let close = defined
+        .iter()
+        .min_by_key(|found| edit_distance(found, name))
+        .filter(|found| edit_distance(found, name) <= name.len() / 3 + 1);
+    let mut message = format!("the module's Python defines no top-level function `{name}`");
+    match close {
+        Some(found) => message.push_str(&format!("\nhelp: did you mean `{found}`?")),
+        None if !defined.is_empty() => {
+            message.push_str(&format!("\nnote: it defines `{}`", defined.join("`, `")))
+        }
+        None => {}
+    }
+    syn::Error::new(ident.span(), message)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+/// Checks a declared Rust signature against the Python `def`: names and
+/// order, defaults, annotations. A Rust `Option` parameter whose Python
+/// parameter has a default leaves it out on `None`.
+fn match_signature(function: &mut Function, signature: &PySignature, errors: &mut Errors) {
+    let name = function.py_name.clone();
+    let whole = function.ident.span();
+    let positional: Vec<_> = signature
+        .params
+        .iter()
+        .filter(|p| !p.keyword_only)
+        .collect();
+    for (index, param) in function.params.iter_mut().enumerate() {
+        let Some(py) = positional.get(index) else {
+            if !signature.varargs {
+                errors.push(syn::Error::new(
+                    param.ident.span(),
+                    format!(
+                        "`{name}` takes {} positional parameter{} in Python, so Rust cannot pass this one",
+                        positional.len(),
+                        if positional.len() == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+            continue;
+        };
+        if py.name != param.py_name {
+            errors.push(syn::Error::new(
+                param.ident.span(),
+                format!(
+                    "parameter {} of `{name}` is `{}` in Python, not `{}`",
+                    index + 1,
+                    py.name,
+                    param.py_name
+                ),
+            ));
+        }
+        if let Some(annotation) = &py.annotation
+            && types::fits(annotation, &param.ty, false) == Some(false)
+        {
+            errors.push(syn::Error::new_spanned(
+                &param.ty,
+                format!(
+                    "Python annotates `{}` as `{annotation}`, which does not convert to or from this type",
+                    py.name
+                ),
+            ));
+        }
+        if py.default.is_some() && types::is_option(&param.ty) {
+            param.default = Some(Default::InFunction);
+        }
+    }
+    for py in positional.iter().skip(function.params.len()) {
+        if py.default.is_none() {
+            errors.push(syn::Error::new(
+                whole,
+                format!(
+                    "Python parameter `{}` of `{name}` has no default, so the Rust signature must take it",
+                    py.name
+                ),
+            ));
+        }
+    }
+    for py in signature
+        .params
+        .iter()
+        .filter(|p| p.keyword_only && p.default.is_none())
+    {
+        errors.push(syn::Error::new(
+            whole,
+            format!(
+                "`{name}` has a keyword-only parameter `{}` without a default, which Rust cannot pass",
+                py.name
+            ),
+        ));
+    }
+    if let (Some(annotation), Some(ret)) = (&signature.returns, function.ret.ty())
+        && types::fits(annotation, ret, true) == Some(false)
+    {
+        errors.push(syn::Error::new_spanned(
+            ret,
+            format!("Python annotates `{name}` as returning `{annotation}`, which does not convert to this type"),
+        ));
+    }
+}

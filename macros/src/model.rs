@@ -1,0 +1,122 @@
+//! The one model every input form lowers to. Checking with CPython and
+//! code generation read only this.
+
+use syn::{Attribute, FnArg, Ident, Token, Type};
+
+use crate::python::Analysis;
+use crate::render::PySource;
+use crate::types::ReturnKind;
+
+/// A Python function called from Rust.
+pub struct Function {
+    /// Attributes passed through to the generated function.
+    pub attrs: Vec<Attribute>,
+    pub vis: syn::Visibility,
+    /// The Rust name (a closure's is internal).
+    pub ident: Ident,
+    /// Declared lifetimes, and those the types use without declaring them.
+    pub generics: syn::Generics,
+    /// The parameters as the generated Rust function declares them: as
+    /// written, less pyfn's own `#[py(...)]` attributes.
+    pub inputs: syn::punctuated::Punctuated<FnArg, Token![,]>,
+    /// The Python name of the function.
+    pub py_name: String,
+    /// The `py: Python<'py>` parameter, when the caller holds the interpreter.
+    pub py_token: Option<Ident>,
+    /// The parameters passed to Python, in order.
+    pub params: Vec<Param>,
+    pub ret: Return,
+    pub options: Options,
+    pub code: Code,
+}
+
+/// What the Rust return type is.
+pub enum Return {
+    /// `()` (written or not): the result is dropped.
+    Unit,
+    /// A value converted with `FromPyObject`.
+    Value(Box<Type>),
+    /// `Iter<T>`: a generator driven from Rust.
+    Iter { ty: Box<Type>, item: Box<Type> },
+}
+
+impl Return {
+    pub fn ty(&self) -> Option<&Type> {
+        match self {
+            Return::Unit => None,
+            Return::Value(ty) => Some(ty),
+            Return::Iter { ty, .. } => Some(ty),
+        }
+    }
+
+    pub fn kind(&self) -> ReturnKind {
+        match self {
+            Return::Unit => ReturnKind::Unit,
+            Return::Iter { .. } => ReturnKind::Object,
+            Return::Value(ty) => ReturnKind::of(ty),
+        }
+    }
+}
+
+/// One parameter passed to Python.
+pub struct Param {
+    pub ident: Ident,
+    pub py_name: String,
+    pub ty: Type,
+    /// The parameter has a Python default: a Rust `None` leaves the
+    /// argument out, so that the default applies.
+    pub default: Option<Default>,
+}
+
+/// Where a parameter's Python default comes from. In every form it means
+/// the same: `None` from Rust leaves the argument to it.
+pub enum Default {
+    /// A Python expression, evaluated once into the function's `argdefs`
+    /// (`#[py(default = "…")]`, or a `def`-form parameter's `= …`).
+    Expr { text: String },
+    /// Held by the function object itself (a `py_module!` function).
+    InFunction,
+}
+
+/// What `#[py(...)]` attributes ask for.
+#[derive(Default, Clone)]
+pub struct Options {
+    /// `#[py(allow_missing_imports)]`: modules the build interpreter lacks
+    /// are installed where the program runs.
+    pub allow_missing_imports: bool,
+}
+
+/// Where a function's code comes from.
+pub enum Code {
+    /// Its own source: a `fn` body under a `def` made from the Rust
+    /// signature, or a whole `def` written in Python's syntax.
+    Source(PySource),
+    /// A closure's body, under an outer function whose parameters become
+    /// the captured names (see [`crate::check`]).
+    Closure(PySource),
+    /// A member of its `py_module!`'s executed namespace.
+    Member,
+    /// Nothing to run: the function had errors and is emitted as a stub
+    /// that keeps its signature.
+    Stub,
+}
+
+/// A `py_module!`: its Python, and the functions Rust calls.
+pub struct Module {
+    pub attrs: Vec<Attribute>,
+    pub vis: syn::Visibility,
+    pub ident: Ident,
+    /// `None` after an error: the functions are stubs.
+    pub code: Option<ModuleCode>,
+    /// Code [`Code::Member`] (or [`Code::Stub`]), each.
+    pub functions: Vec<Function>,
+}
+
+/// A module's Python, and what CPython found in it.
+pub struct ModuleCode {
+    pub python: PySource,
+    /// `Some(path)`: a `.py` file relative to `Cargo.toml`, embedded with
+    /// `include_str!` (which makes Cargo rebuild when it changes).
+    pub file: Option<String>,
+    pub analysis: Analysis,
+}

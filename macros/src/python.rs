@@ -1,0 +1,513 @@
+//! The CPython side: starting the interpreter inside rustc, compiling,
+//! analysing. Everything here takes and returns plain data (strings,
+//! positions), never a span or a syn type, so that it can run on a thread
+//! of its own: CPython's recursion over a deep expression needs more stack
+//! than the compiler's thread has (CPython 3.9's `symtable` and AST
+//! conversion have no depth limit of their own).
+
+use std::ffi::CString;
+use std::sync::Once;
+
+use pyo3::exceptions::PySyntaxError;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::code::PyCodeInput;
+use pyo3::types::{PyAnyMethods, PyCode, PyDict, PyDictMethods, PyModule, PyTypeMethods};
+use pyo3::{Bound, Py, PyAny, PyErr, PyResult, Python};
+
+use crate::types::ReturnKind;
+
+/// The stack of the thread CPython's work runs on. Only what is used is
+/// ever mapped in.
+const STACK_SIZE: usize = 1 << 30;
+
+/// A position in the Python source: 1-based line, 0-based column in chars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Why CPython could not check a source.
+#[derive(Debug)]
+pub enum Failure {
+    /// CPython rejected it: a `SyntaxError` and its kin.
+    Rejected(Rejection),
+    /// pyfn's analysis raised, or CPython could not start: a bug or a
+    /// broken interpreter, reported as such, never silence.
+    Internal(String),
+}
+
+/// Why CPython rejected a source.
+#[derive(Debug)]
+pub struct Rejection {
+    /// `SyntaxError`, `IndentationError`, `TabError`, `RecursionError`…
+    pub kind: String,
+    /// CPython's message, verbatim.
+    pub message: String,
+    pub start: Option<Pos>,
+    /// Exclusive.
+    pub end: Option<Pos>,
+}
+
+/// Runs `f` attached to the build interpreter, on a thread with a large
+/// stack, starting the interpreter on first use.
+fn run<R: Send>(f: impl for<'py> FnOnce(Python<'py>) -> R + Send) -> Result<R, String> {
+    thread_local! {
+        /// Set on the worker thread: a call from inside a call (the
+        /// worker holds the interpreter) runs right there, never waits
+        /// for a second worker that could not attach.
+        static ON_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    start();
+    if ON_WORKER.with(std::cell::Cell::get) {
+        return Python::try_attach(f)
+            .ok_or_else(|| "cannot attach to CPython inside the compiler".to_owned());
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("pyfn-cpython".to_owned())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || {
+                ON_WORKER.with(|on| on.set(true));
+                Python::try_attach(f)
+            });
+        match worker.map(|worker| worker.join()) {
+            Ok(Ok(Some(result))) => Ok(result),
+            Ok(Ok(None)) => Err("cannot attach to CPython inside the compiler".to_owned()),
+            Ok(Err(_)) => Err("pyfn's CPython worker panicked".to_owned()),
+            Err(err) => Err(format!("cannot start a thread for CPython: {err}")),
+        }
+    })
+}
+
+/// Starts CPython once per compiler process (rustc, or rust-analyzer's
+/// proc-macro server, which keeps it for its lifetime).
+fn start() {
+    static START: Once = Once::new();
+    START.call_once(|| {
+        promote_libpython_symbols();
+        Python::initialize();
+        if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+            // The import checks see what the program will import.
+            let _ = Python::try_attach(|py| -> PyResult<()> {
+                let scope = PyDict::new(py);
+                scope.set_item("venv", venv)?;
+                py.run(pyfn_common::VENV_ACTIVATE, Some(&scope), Some(&scope))
+            });
+        }
+    });
+}
+
+/// rustc opens proc-macros with `RTLD_LOCAL`, so libpython's symbols are
+/// invisible to the C extensions CPython loads later (`unicodedata`, which
+/// the tokenizer imports to normalise a non-ASCII identifier, fails with
+/// `undefined symbol: PyModule_Type`). Re-opening the already loaded
+/// libpython with `RTLD_GLOBAL` makes them visible, as a `python` binary has
+/// them.
+#[cfg(unix)]
+fn promote_libpython_symbols() {
+    // SAFETY: `dladdr` only reads the address of a function we link; the
+    // name it returns is owned by the loader and valid while the library is
+    // loaded, which it stays (we hold the handle from `dlopen` forever).
+    // `RTLD_NOLOAD` never loads anything new: it only changes the flags of
+    // the library already mapped into this process.
+    unsafe {
+        let mut info: libc::Dl_info = std::mem::zeroed();
+        let address = pyo3::ffi::Py_IsInitialized as *const libc::c_void;
+        if libc::dladdr(address, &mut info) != 0 && !info.dli_fname.is_null() {
+            libc::dlopen(
+                info.dli_fname,
+                libc::RTLD_NOW | libc::RTLD_GLOBAL | libc::RTLD_NOLOAD,
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn promote_libpython_symbols() {}
+
+/// Compiles `text` as the runtime will (`compile(text, file, "exec")`).
+pub fn compile(text: &str) -> Result<(), Failure> {
+    let text = CString::new(text)
+        .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))?;
+    run(|py| compile_in(py, &text)).map_err(Failure::Internal)?
+}
+
+fn compile_in(py: Python<'_>, text: &std::ffi::CStr) -> Result<(), Failure> {
+    PyCode::compile(py, text, c"<py_fn>", PyCodeInput::File)
+        .map(drop)
+        .map_err(|err| Failure::Rejected(rejection(py, &err)))
+}
+
+/// What to analyse, and how.
+pub struct Request {
+    /// The exact source the runtime compiles.
+    pub text: String,
+    pub mode: Mode,
+    pub allow_missing_imports: bool,
+}
+
+pub enum Mode {
+    /// One function, `name`, whose Rust return type can hold `kind`.
+    Function {
+        name: String,
+        kind: ReturnKind,
+        /// Free names are captures, not errors.
+        closure: bool,
+    },
+    /// A module; `exposed` are the functions Rust calls.
+    Module { exposed: Vec<(String, ReturnKind)> },
+}
+
+/// Compiles `request.text`, then analyses it: one trip to CPython.
+pub fn check(request: &Request) -> Result<Analysis, Failure> {
+    let text = CString::new(request.text.as_str())
+        .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))?;
+    run(|py| {
+        compile_in(py, &text)?;
+        analyse(py, request).map_err(|err| Failure::Internal(describe(py, &err)))
+    })
+    .map_err(Failure::Internal)?
+}
+
+/// What `analyze.py` found.
+#[derive(Default, Debug)]
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    /// A closure's free names, with their first use.
+    pub captures: Vec<(String, Option<Pos>)>,
+    /// Module mode: the exposed functions' signatures.
+    pub signatures: Vec<(String, PySignature)>,
+    /// Module mode: every top-level function.
+    pub defined: Vec<String>,
+}
+
+/// The kinds of finding `analyze.py` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingKind {
+    /// A name read but defined nowhere.
+    Undefined,
+    /// An import that cannot resolve.
+    Import,
+    /// A generator where no `Iter` is expected.
+    Generator,
+    /// No path returns a value, and the Rust type cannot hold `None`.
+    NoReturn,
+    /// `super()` outside a class.
+    Super,
+}
+
+impl FindingKind {
+    fn parse(name: &str) -> Option<FindingKind> {
+        Some(match name {
+            "undefined" => FindingKind::Undefined,
+            "import" => FindingKind::Import,
+            "generator" => FindingKind::Generator,
+            "no_return" => FindingKind::NoReturn,
+            "super" => FindingKind::Super,
+            _ => return None,
+        })
+    }
+}
+
+/// One finding of `analyze.py`.
+#[derive(Debug)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub message: String,
+    pub help: Option<String>,
+    /// Module mode: the exposed function it concerns.
+    pub function: Option<String>,
+    /// `None`: the function as a whole (its signature).
+    pub start: Option<Pos>,
+    pub end: Option<Pos>,
+}
+
+impl Finding {
+    pub fn message_with_help(&self) -> String {
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        message
+    }
+}
+
+/// A Python function's signature, as its `def` declares it.
+#[derive(Debug)]
+pub struct PySignature {
+    pub params: Vec<PyParam>,
+    /// It takes `*args`.
+    pub varargs: bool,
+    /// It takes `**kwargs`.
+    pub kwargs: bool,
+    /// The return annotation, as written, and where.
+    pub returns: Option<String>,
+    pub returns_at: Option<Pos>,
+}
+
+#[derive(Debug)]
+pub struct PyParam {
+    pub name: String,
+    pub keyword_only: bool,
+    /// The default's source text.
+    pub default: Option<String>,
+    pub annotation: Option<String>,
+    /// Where the parameter and its annotation are written.
+    pub at: Option<Pos>,
+    pub annotation_at: Option<Pos>,
+}
+
+static ANALYZER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
+    let scope = PyDict::new(py);
+    scope.set_item("source", &request.text)?;
+    scope.set_item("allow_missing_imports", request.allow_missing_imports)?;
+    match &request.mode {
+        Mode::Function {
+            name,
+            kind,
+            closure,
+        } => {
+            scope.set_item("mode", "function")?;
+            scope.set_item("name", name)?;
+            scope.set_item("return_kind", kind.as_str())?;
+            scope.set_item("closure", *closure)?;
+        }
+        Mode::Module { exposed } => {
+            scope.set_item("mode", "module")?;
+            let exposed: Vec<(&str, &str)> = exposed
+                .iter()
+                .map(|(name, kind)| (name.as_str(), kind.as_str()))
+                .collect();
+            scope.set_item("exposed", exposed)?;
+        }
+    }
+    let code = ANALYZER.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let text = CString::new(include_str!("analyze.py"))?;
+        Ok(
+            PyCode::compile(py, &text, c"analyze.py", PyCodeInput::File)?
+                .into_any()
+                .unbind(),
+        )
+    })?;
+    let exec = PyModule::import(py, "builtins")?.getattr("exec")?;
+    exec.call1((code.bind(py), &scope, &scope))?;
+    let mut analysis = Analysis::default();
+    if let Some(found) = scope.get_item("diagnostics")? {
+        for item in found.try_iter()? {
+            analysis.findings.push(finding(&item?)?);
+        }
+    }
+    analysis
+        .findings
+        .sort_by_key(|finding| (finding.start.is_some(), finding.start));
+    if let Some(found) = scope.get_item("captures")? {
+        for item in found.try_iter()? {
+            let item = item?;
+            let name: String = item.get_item("name")?.extract()?;
+            analysis.captures.push((name, start_of(&item)?));
+        }
+    }
+    if let Some(found) = scope.get_item("signatures")? {
+        for item in found.call_method0("items")?.try_iter()? {
+            let (name, signature): (String, Bound<'_, PyAny>) = item?.extract()?;
+            analysis.signatures.push((name, signature_of(&signature)?));
+        }
+    }
+    if let Some(defined) = scope.get_item("defined")? {
+        analysis.defined = defined.extract()?;
+    }
+    Ok(analysis)
+}
+
+fn start_of(dict: &Bound<'_, PyAny>) -> PyResult<Option<Pos>> {
+    let line: Option<usize> = dict.get_item("line")?.extract()?;
+    Ok(match line {
+        Some(line) => Some(Pos {
+            line,
+            col: dict.get_item("col")?.extract()?,
+        }),
+        None => None,
+    })
+}
+
+fn finding(dict: &Bound<'_, PyAny>) -> PyResult<Finding> {
+    let kind: String = dict.get_item("kind")?.extract()?;
+    let kind = FindingKind::parse(&kind).ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err(format!("unknown finding kind `{kind}`"))
+    })?;
+    let end_line: Option<usize> = dict.get_item("end_line")?.extract()?;
+    let end = match end_line {
+        Some(line) => Some(Pos {
+            line,
+            col: dict.get_item("end_col")?.extract()?,
+        }),
+        None => None,
+    };
+    Ok(Finding {
+        kind,
+        message: dict.get_item("message")?.extract()?,
+        help: dict.get_item("help")?.extract()?,
+        function: dict.get_item("function")?.extract()?,
+        start: start_of(dict)?,
+        end,
+    })
+}
+
+fn pos_of(value: &Bound<'_, PyAny>) -> PyResult<Option<Pos>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Pos {
+        line: value.get_item("line")?.extract()?,
+        col: value.get_item("col")?.extract()?,
+    }))
+}
+
+fn signature_of(dict: &Bound<'_, PyAny>) -> PyResult<PySignature> {
+    let mut params = Vec::new();
+    for param in dict.get_item("params")?.try_iter()? {
+        let param = param?;
+        let kind: String = param.get_item("kind")?.extract()?;
+        params.push(PyParam {
+            name: param.get_item("name")?.extract()?,
+            keyword_only: kind == "keyword",
+            default: param.get_item("default")?.extract()?,
+            annotation: param.get_item("annotation")?.extract()?,
+            at: pos_of(&param.get_item("at")?)?,
+            annotation_at: pos_of(&param.get_item("annotation_at")?)?,
+        });
+    }
+    Ok(PySignature {
+        params,
+        varargs: dict.get_item("varargs")?.extract()?,
+        kwargs: dict.get_item("kwargs")?.extract()?,
+        returns: dict.get_item("returns")?.extract()?,
+        returns_at: pos_of(&dict.get_item("returns_at")?)?,
+    })
+}
+
+/// `Type: message` of a Python exception.
+fn describe(py: Python<'_>, err: &PyErr) -> String {
+    let kind = err
+        .get_type(py)
+        .name()
+        .map(|name| name.to_string())
+        .unwrap_or_else(|_| "Exception".to_owned());
+    let message = err
+        .value(py)
+        .str()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    format!("{kind}: {message}")
+}
+
+fn rejection(py: Python<'_>, err: &PyErr) -> Rejection {
+    let value = err.value(py);
+    let kind = err
+        .get_type(py)
+        .name()
+        .map(|name| name.to_string())
+        .unwrap_or_else(|_| "SyntaxError".to_owned());
+    if !err.is_instance_of::<PySyntaxError>(py) {
+        let message = value.str().map(|s| s.to_string()).unwrap_or_default();
+        return Rejection {
+            kind,
+            message,
+            start: None,
+            end: None,
+        };
+    }
+    let int = |name: &str| -> Option<usize> {
+        value
+            .getattr(name)
+            .ok()?
+            .extract::<Option<isize>>()
+            .ok()?
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let message = value
+        .getattr("msg")
+        .and_then(|msg| msg.extract::<String>())
+        .unwrap_or_else(|_| value.str().map(|s| s.to_string()).unwrap_or_default());
+    // `offset` and `end_offset` are 1-based columns.
+    let pos = |line: Option<usize>, offset: Option<usize>| {
+        line.filter(|&line| line > 0).map(|line| Pos {
+            line,
+            col: offset.unwrap_or(1).saturating_sub(1),
+        })
+    };
+    let start = pos(int("lineno"), int("offset"));
+    let end = pos(int("end_lineno"), int("end_offset")).filter(|end| Some(*end) > start);
+    Rejection {
+        kind,
+        message,
+        start,
+        end,
+    }
+}
+
+/// Checks a parameter's default, a Python expression evaluated once in the
+/// function's globals (where only builtins are defined): `Some(problem)`.
+pub fn check_default(expression: &str) -> Option<String> {
+    const CHECK: &std::ffi::CStr = cr#"
+import builtins
+problem = None
+try:
+    code = compile(expression, "<default>", "eval")
+except SyntaxError as error:
+    problem = "python: %s: %s" % (type(error).__name__, error.msg)
+else:
+    unknown = [n for n in code.co_names if not hasattr(builtins, n)]
+    if unknown:
+        problem = ("name `%s` is not defined where defaults are evaluated: "
+                   "the function's globals hold only the builtins" % unknown[0])
+"#;
+    let outcome = run(|py| -> Result<Option<String>, String> {
+        let checked = (|| -> PyResult<Option<String>> {
+            let scope = PyDict::new(py);
+            scope.set_item("expression", expression.trim())?;
+            py.run(CHECK, Some(&scope), Some(&scope))?;
+            match scope.get_item("problem")? {
+                Some(problem) => problem.extract(),
+                None => Ok(None),
+            }
+        })();
+        checked.map_err(|err| format!("python: {}", describe(py, &err)))
+    });
+    match outcome {
+        Ok(Ok(problem)) => problem,
+        Ok(Err(problem)) | Err(problem) => Some(problem),
+    }
+}
+
+/// The 1-based rows of `text` that begin inside a token spanning several
+/// lines (a triple-quoted string, a string continued with `\\`), by
+/// CPython's own tokenizer; `None` when it cannot tokenize `text`.
+pub fn rows_inside_tokens(text: String) -> Option<Vec<usize>> {
+    const FIND: &std::ffi::CStr = cr#"
+import io, tokenize
+rows = []
+try:
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        rows.extend(range(token.start[0] + 1, token.end[0] + 1))
+except (tokenize.TokenError, SyntaxError):
+    rows = None
+"#;
+    run(|py| {
+        let scope = PyDict::new(py);
+        scope.set_item("text", text).ok()?;
+        py.run(FIND, Some(&scope), Some(&scope)).ok()?;
+        scope.get_item("rows").ok()??.extract().ok()
+    })
+    .ok()
+    .flatten()
+}
+
+#[cfg(test)]
+pub(crate) fn with_python<R: Send>(f: impl for<'py> FnOnce(Python<'py>) -> R + Send) -> R {
+    run(f).expect("CPython starts")
+}
