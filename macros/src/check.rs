@@ -45,7 +45,12 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
         },
         allow_missing_imports: function.options.allow_missing_imports,
     };
-    let analysis = match python::check(&request) {
+    // A closure's text is compiled once, in its final form, below.
+    let analysis = match if closure {
+        python::analyse_only(&request)
+    } else {
+        python::check(&request)
+    } {
         Ok(analysis) => analysis,
         Err(failure) => {
             errors.push(spans::failure_error(&failure, python, whole));
@@ -109,7 +114,7 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
 
 /// A closure's final source: its outer function takes the captured names,
 /// so that they are the inner function's free variables, filled with cells
-/// each time a closure is created. Compiled again, as the runtime will.
+/// each time a closure is created. Compiled, as the runtime will.
 fn closure_source(
     python: &PySource,
     captures: &[Capture],

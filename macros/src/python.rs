@@ -165,7 +165,45 @@ pub fn check(request: &Request) -> Result<Analysis, Failure> {
         .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))?;
     run(|py| {
         compile_in(py, &text)?;
-        analyse(py, request).map_err(|err| Failure::Internal(describe(py, &err)))
+        analyse(py, request).map_err(|err| analysis_failure(py, &err))
+    })
+    .map_err(Failure::Internal)?
+}
+
+/// Why the analysis of a source that compiled failed: code too deep for
+/// it (CPython 3.9's `symtable` gives up on a 100 000-term expression
+/// that its compiler takes) is the code's limit, reported as CPython
+/// reports its own; anything else is pyfn's bug.
+fn analysis_failure(py: Python<'_>, err: &PyErr) -> Failure {
+    if err.is_instance_of::<pyo3::exceptions::PyRecursionError>(py) {
+        let message = err
+            .value(py)
+            .str()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        return Failure::Rejected(Rejection {
+            kind: "RecursionError".to_owned(),
+            message: format!("{message} (while pyfn analysed this code: nest or chain it less)"),
+            start: None,
+            end: None,
+        });
+    }
+    Failure::Internal(describe(py, err))
+}
+
+/// Analyses `request.text` without compiling it first: a closure's source
+/// is compiled once, in its final form (see `check::closure_source`). When
+/// the analysis cannot read the text, CPython's own rejection of it is the
+/// answer.
+pub fn analyse_only(request: &Request) -> Result<Analysis, Failure> {
+    let text = CString::new(request.text.as_str())
+        .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))?;
+    run(|py| match analyse(py, request) {
+        Ok(analysis) => Ok(analysis),
+        Err(err) => {
+            compile_in(py, &text)?;
+            Err(analysis_failure(py, &err))
+        }
     })
     .map_err(Failure::Internal)?
 }
