@@ -68,23 +68,28 @@ def _report(kind, message, node=None, help=None, where=None, function=None):
 def _own_nodes(nodes):
     """Walks `nodes` without entering nested functions, lambdas or classes:
     what runs in the function's own frame."""
-    stack = list(reversed(nodes))
+    def own(node):
+        # What of `node` runs in this frame: a nested function's, lambda's
+        # or class's decorators, defaults and bases do; its body does not.
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            parts = list(getattr(node, "decorator_list", []))
+            if isinstance(node, ast.ClassDef):
+                parts.extend(node.bases)
+                parts.extend(k.value for k in node.keywords)
+            else:
+                parts.extend(node.args.defaults)
+                parts.extend(d for d in node.args.kw_defaults if d is not None)
+            return parts, False
+        return [node], True
+
+    stack = []
+    for node in reversed(nodes):
+        stack.extend(reversed(own(node)[0]))
     while stack:
         node = stack.pop()
         yield node
         for child in reversed(list(ast.iter_child_nodes(node))):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                # Decorators, defaults and bases run here; bodies do not.
-                for part in getattr(child, "decorator_list", []):
-                    stack.append(part)
-                if isinstance(child, ast.ClassDef):
-                    stack.extend(child.bases)
-                    stack.extend(k.value for k in child.keywords)
-                else:
-                    stack.extend(child.args.defaults)
-                    stack.extend(d for d in child.args.kw_defaults if d is not None)
-                continue
-            stack.append(child)
+            stack.extend(reversed(own(child)[0]))
 
 
 def _all_tables(tables):
@@ -98,6 +103,18 @@ def _all_tables(tables):
 
 
 # 1. Names read but defined nowhere.
+
+
+def _is_global(table, symbol):
+    """Whether `symbol` of `table` is a global name. Not `Symbol.is_global`
+    alone: before 3.13 it takes any function named `top` for the module
+    (`symtable` compares the table's name with "top"), so that function's
+    parameters and locals would all read as globals."""
+    if table.get_type() == "module":
+        return symbol.is_global()
+    if symbol.is_declared_global():
+        return True
+    return not (symbol.is_local() or symbol.is_free() or symbol.is_parameter())
 
 
 def check_names(tables, defined, search_nodes, closure=False):
@@ -115,7 +132,7 @@ def check_names(tables, defined, search_nodes, closure=False):
     for table in tables:
         for symbol in table.get_symbols():
             n = symbol.get_name()
-            if symbol.is_referenced() and symbol.is_global() and n not in defined:
+            if symbol.is_referenced() and _is_global(table, symbol) and n not in defined:
                 if n not in undefined:
                     undefined.append(n)
     if not undefined:
@@ -166,15 +183,23 @@ def check_names(tables, defined, search_nodes, closure=False):
 # 2. Imports that cannot resolve, found without importing anything.
 
 
+# Modules every running program has, whatever the build interpreter says.
+_ALWAYS_PRESENT = {"__main__", "builtins", "sys"}
+
+
 def _missing_module(dotted):
     """The first part of `dotted` that the import system cannot find, or
     None. Only regular packages are searched below the top level: a module
     may make up submodules when it runs, which we do not do."""
     parts = dotted.split(".")
+    if parts[0] in _ALWAYS_PRESENT or parts[0] in sys.builtin_module_names:
+        return None
     try:
         spec = importlib.util.find_spec(parts[0])
     except (ImportError, ValueError):
-        spec = None
+        # `find_spec` raises for a module already imported without a spec:
+        # it exists.
+        return None if parts[0] in sys.modules else parts[0]
     if spec is None:
         return parts[0]
     for index in range(1, len(parts)):
@@ -207,7 +232,13 @@ def _catches_import_error(handler):
 
 
 def _is_platform_test(test):
+    """A test of the platform, the version, or `TYPE_CHECKING` (imports for
+    type checkers, which never run)."""
     for node in ast.walk(test):
+        if isinstance(node, ast.Name) and node.id == "TYPE_CHECKING":
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "TYPE_CHECKING":
+            return True
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
             (node.value.id, node.attr) in (("sys", "platform"), ("os", "name"), ("sys", "version_info"))
         ):
@@ -438,6 +469,25 @@ if mode == "function":
         [_function],
         closure=globals().get("closure", False),
     )
+    if name in _builtin_names and not globals().get("closure", False):
+        # The function's name is bound to the function in its globals: a
+        # body calling the builtin of that name calls itself.
+        for _t in _all_tables(_own[:1]):
+            _sym = next((s for s in _t.get_symbols() if s.get_name() == name), None)
+            if _sym is not None and _sym.is_referenced() and _is_global(_t, _sym):
+                _use = next(
+                    (n for n in ast.walk(_function) if isinstance(n, ast.Name) and n.id == name),
+                    None,
+                )
+                _report(
+                    "shadowed_builtin",
+                    "`%s` here is this function itself, not the builtin `%s`: the function's "
+                    "name is bound to it in its globals, so the call recurses" % (name, name),
+                    _use,
+                    "rename the Rust function, or reach the builtin as `builtins.%s` "
+                    "after `import builtins`" % name,
+                )
+                break
     if globals().get("closure", False):
         # A closure's own name is bound by the outer function around it: a
         # body reading it means a Rust variable of that name, which the
@@ -463,11 +513,22 @@ else:
         s.get_name() for s in _table.get_symbols()
         if s.is_assigned() or s.is_imported() or s.is_namespace()
     }
-    check_names(
-        _all_tables([_table]),
-        _builtin_names | _known | _module_names | {"__builtins__", "__name__", "__file__", "__doc__"},
-        [_tree],
+    # Names the analysis cannot see bound: a star import (what it binds is
+    # known only by running the module it imports) or globals made at run
+    # time (`globals()[...] = `). Such a module gets no undefined-name check.
+    _dynamic = any(
+        (isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names))
+        or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("globals", "vars", "exec"))
+        for node in ast.walk(_tree)
     )
+    if not _dynamic:
+        check_names(
+            _all_tables([_table]),
+            _builtin_names | _known | _module_names
+            | {"__builtins__", "__name__", "__file__", "__doc__"},
+            [_tree],
+        )
     if not allow_missing_imports:
         check_imports(_tree.body)
     # Top-level functions (and a `def`-form item's, under `if True:`).

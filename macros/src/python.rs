@@ -233,6 +233,8 @@ pub enum FindingKind {
     NoReturn,
     /// `super()` outside a class.
     Super,
+    /// The function's name shadows a builtin its body calls.
+    ShadowedBuiltin,
 }
 
 impl FindingKind {
@@ -243,6 +245,7 @@ impl FindingKind {
             "generator" => FindingKind::Generator,
             "no_return" => FindingKind::NoReturn,
             "super" => FindingKind::Super,
+            "shadowed_builtin" => FindingKind::ShadowedBuiltin,
             _ => return None,
         })
     }
@@ -495,11 +498,30 @@ pub fn check_default(expression: &str) -> Option<String> {
 import builtins
 problem = None
 try:
-    code = compile(expression, "<default>", "eval")
+    compile(expression, "<default>", "eval")
 except SyntaxError as error:
     problem = "python: %s: %s" % (type(error).__name__, error.msg)
 else:
-    unknown = [n for n in code.co_names if not hasattr(builtins, n)]
+    # Global names read, from the symbol table: not attributes
+    # (`co_names` holds both: `", ".join`), not a lambda's parameters.
+    import symtable
+    unknown = []
+    tables = [symtable.symtable(expression, "<default>", "eval")]
+    while tables:
+        table = tables.pop()
+        tables.extend(table.get_children())
+        for s in table.get_symbols():
+            if not s.is_referenced() or hasattr(builtins, s.get_name()):
+                continue
+            if table.get_type() == "module":
+                # Bound nowhere in the expression (a 3.12+ comprehension's
+                # variables are inlined here, and bound).
+                reads_global = not s.is_assigned()
+            else:
+                reads_global = s.is_declared_global() or not (
+                    s.is_local() or s.is_free() or s.is_parameter())
+            if reads_global:
+                unknown.append(s.get_name())
     if unknown:
         problem = ("name `%s` is not defined where defaults are evaluated: "
                    "the function's globals hold only the builtins" % unknown[0])

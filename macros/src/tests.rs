@@ -363,11 +363,30 @@ fn analysis_has_no_false_positives_on_the_stdlib() {
 
 /// `(kind, line, col, end_col)` of each finding of `analyze.py` on `source`.
 fn findings(source: &str, return_kind: &str) -> Vec<(String, Option<usize>, usize, usize)> {
+    analysis_findings(source, Some(("f", return_kind)))
+}
+
+/// The findings of `analyze.py` on `source`: as function `name` returning
+/// `kind`, or (`None`) as a module.
+fn analysis_findings(
+    source: &str,
+    function: Option<(&str, &str)>,
+) -> Vec<(String, Option<usize>, usize, usize)> {
     python(|py| {
         let scope = PyDict::new(py);
         scope.set_item("source", source).expect("set");
-        scope.set_item("name", "f").expect("set");
-        scope.set_item("return_kind", return_kind).expect("set");
+        match function {
+            Some((name, return_kind)) => {
+                scope.set_item("name", name).expect("set");
+                scope.set_item("return_kind", return_kind).expect("set");
+            }
+            None => {
+                scope.set_item("mode", "module").expect("set");
+                scope
+                    .set_item("exposed", Vec::<(String, String)>::new())
+                    .expect("set");
+            }
+        }
         scope.set_item("allow_missing_imports", false).expect("set");
         let code = std::ffi::CString::new(include_str!("analyze.py")).expect("no NUL");
         py.run(&code, Some(&scope), Some(&scope))
@@ -422,6 +441,61 @@ fn analysis_finds_each_problem_on_every_cpython() {
     assert_eq!(found, vec![("undefined".into(), Some(2), 14, 17)]);
     assert!(findings("def f(a):\n    raise ValueError(a)\n", "value").is_empty());
     assert!(findings("def f(a):\n    pass\n", "other").is_empty());
+}
+
+/// Valid code the analysis once refused: each must give no finding, on
+/// every CPython.
+#[test]
+fn analysis_accepts_valid_code_on_every_cpython() {
+    let _serial = serial();
+    let function_cases = [
+        // A function named `top`: `symtable` before 3.13 takes it for the
+        // module, and its parameters for globals.
+        (
+            "top",
+            "def top(words, k):\n    return [w for w, _ in sorted(words)[:k]]\n",
+        ),
+        // A generator nested in the body does not make the body one.
+        (
+            "f",
+            "def f(text):\n    def lines():\n        for l in text.split():\n            yield l\n    return list(lines())\n",
+        ),
+        // Imports guarded by `except ImportError`, a platform test,
+        // `TYPE_CHECKING`; modules every program has.
+        (
+            "f",
+            "def f(x):\n    try:\n        import numpyq as np\n    except ImportError:\n        np = None\n    import sys\n    if sys.platform == 'win32':\n        import winreg\n    from typing import TYPE_CHECKING\n    if TYPE_CHECKING:\n        import nosuchmod\n    import __main__\n    return x\n",
+        ),
+        // `super()` in a class nested in the function.
+        (
+            "f",
+            "def f(x):\n    class A(dict):\n        def keys(self):\n            return super().keys()\n    return A(x)\n",
+        ),
+    ];
+    for (name, source) in function_cases {
+        let found = analysis_findings(source, Some((name, "object")));
+        assert!(found.is_empty(), "{found:?} in\n{source}");
+    }
+    let module_cases = [
+        "from collections import Counter\n\ndef top(words, k):\n    return [w for w, _ in Counter(words).most_common(k)]\n",
+        // A star import binds names only running it would show.
+        "from os.path import *\nimport __main__\n\ndef g(x):\n    return join(x, 'a')\n",
+        "class C:\n    def m(self):\n        return super().m()\n",
+    ];
+    for source in module_cases {
+        let found = analysis_findings(source, None);
+        assert!(found.is_empty(), "{found:?} in\n{source}");
+    }
+    for default in [
+        "', '.join(['a', 'b'])",
+        "lambda x: x + 1",
+        "[i for i in range(3)]",
+    ] {
+        assert_eq!(crate::python::check_default(default), None, "{default}");
+    }
+    assert!(crate::python::check_default("lambda x: y").is_some());
+    let found = analysis_findings("def sum(xs):\n    return sum(xs)\n", Some(("sum", "value")));
+    assert_eq!(found, vec![("shadowed_builtin".into(), Some(2), 11, 14)]);
 }
 
 /// CPython's own invalid programs (the examples of `test.test_syntax`) as
