@@ -134,9 +134,25 @@ pub fn compile(text: &str) -> Result<(), Failure> {
 }
 
 fn compile_in(py: Python<'_>, text: &std::ffi::CStr) -> Result<(), Failure> {
-    PyCode::compile(py, text, c"<py_fn>", PyCodeInput::File)
-        .map(drop)
-        .map_err(|err| Failure::Rejected(rejection(py, &err)))
+    quietly(py, || {
+        PyCode::compile(py, text, c"<py_fn>", PyCodeInput::File).map(drop)
+    })
+    .map_err(|err| Failure::Rejected(rejection(py, &err)))
+}
+
+/// Runs `f` with Python's warnings ignored: CPython's `SyntaxWarning`s
+/// would go raw to rustc's stderr, and under `PYTHONWARNINGS=error` turn
+/// valid code into a build error. (The program sees them at run time.)
+fn quietly<R>(py: Python<'_>, f: impl FnOnce() -> PyResult<R>) -> PyResult<R> {
+    let warnings = PyModule::import(py, "warnings")?;
+    let guard = warnings.call_method0("catch_warnings")?;
+    guard.call_method0("__enter__")?;
+    let outcome = warnings
+        .call_method1("simplefilter", ("ignore",))
+        .and_then(|_| f());
+    let none = py.None();
+    guard.call_method1("__exit__", (&none, &none, &none))?;
+    outcome
 }
 
 /// What to analyse, and how.
@@ -335,7 +351,7 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
         )
     })?;
     let exec = PyModule::import(py, "builtins")?.getattr("exec")?;
-    exec.call1((code.bind(py), &scope, &scope))?;
+    quietly(py, || exec.call1((code.bind(py), &scope, &scope)))?;
     let mut analysis = Analysis::default();
     if let Some(found) = scope.get_item("diagnostics")? {
         for item in found.try_iter()? {
@@ -530,7 +546,7 @@ else:
         let checked = (|| -> PyResult<Option<String>> {
             let scope = PyDict::new(py);
             scope.set_item("expression", expression.trim())?;
-            py.run(CHECK, Some(&scope), Some(&scope))?;
+            quietly(py, || py.run(CHECK, Some(&scope), Some(&scope)))?;
             match scope.get_item("problem")? {
                 Some(problem) => problem.extract(),
                 None => Ok(None),
@@ -560,7 +576,7 @@ except (tokenize.TokenError, SyntaxError):
     run(|py| {
         let scope = PyDict::new(py);
         scope.set_item("text", text).ok()?;
-        py.run(FIND, Some(&scope), Some(&scope)).ok()?;
+        quietly(py, || py.run(FIND, Some(&scope), Some(&scope))).ok()?;
         scope.get_item("rows").ok()??.extract().ok()
     })
     .ok()

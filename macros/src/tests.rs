@@ -657,3 +657,27 @@ fn deep_and_long_inputs_give_errors_not_crashes() {
         );
     }
 }
+
+/// CPython's warnings never reach rustc's stderr, and never fail the build,
+/// even when the environment turns them into errors.
+#[test]
+fn warnings_do_not_fail_the_check() {
+    let _serial = serial();
+    // An invalid escape: a DeprecationWarning before 3.12, a SyntaxWarning
+    // since; `is` with a literal: a SyntaxWarning.
+    let body = "{r#\"\n    if x is 1:\n        return \"\\d\"\n    return \"\"\n\"#}";
+    python(|py| {
+        py.run(
+            c"import warnings; warnings.simplefilter('error')",
+            None,
+            None,
+        )
+        .expect("filters set");
+    });
+    let out = expand(&format!("fn f(x: i64) -> String {body}"));
+    python(|py| {
+        py.run(c"import warnings; warnings.resetwarnings()", None, None)
+            .expect("filters reset");
+    });
+    assert!(!out.contains("compile_error"), "{out}");
+}
