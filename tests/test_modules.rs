@@ -300,3 +300,16 @@ fn stdlib_copies_match_cpython() -> pyfn::Result<()> {
     assert_eq!(err.exception_type(), Some("StatisticsError"));
     Ok(())
 }
+
+pyfn::py_module! {
+    mod with_bom {
+        file = "tests/python/bom.py";
+        pub def twice;
+    }
+}
+
+#[test]
+fn a_file_with_a_byte_order_mark_runs() -> pyfn::Result<()> {
+    assert_eq!(with_bom::twice(21)?, 42);
+    Ok(())
+}

@@ -129,31 +129,66 @@ def check_names(tables, defined, search_nodes, closure=False):
                 if symbol.is_declared_global():
                     defined.add(symbol.get_name())
     undefined = []
+    class_lines = set()
     for table in tables:
         for symbol in table.get_symbols():
             n = symbol.get_name()
             if symbol.is_referenced() and _is_global(table, symbol) and n not in defined:
                 if n not in undefined:
                     undefined.append(n)
+                if n == "__class__":
+                    class_lines.add(table.get_lineno())
     if not undefined:
         return
-    first_use = {}
+    # Uses inside `try: ... except NameError` test whether the name exists:
+    # a name used only there is not an error.
+    guarded = set()
     for root in search_nodes:
         for node in ast.walk(root):
-            if isinstance(node, ast.Name) and node.id in undefined:
+            if (isinstance(node, ast.Try) or type(node).__name__ == "TryStar") and any(
+                _catches(h, {"NameError", "Exception", "BaseException"}) for h in node.handlers
+            ):
+                for statement in node.body:
+                    guarded.update(id(n) for n in ast.walk(statement))
+    first_use = {}
+    unguarded = set()
+    for root in search_nodes:
+        for node in ast.walk(root):
+            if isinstance(node, ast.Name) and node.id in undefined and not isinstance(node.ctx, ast.Store):
+                if id(node) not in guarded:
+                    unguarded.add(node.id)
                 key = (node.lineno, node.col_offset)
                 if node.id not in first_use or key < first_use[node.id][0]:
                     first_use[node.id] = (key, node)
+    undefined = [n for n in undefined if n in unguarded or n not in first_use]
     candidates |= defined - _builtin_names
     for n in undefined:
         use = first_use.get(n, (None, None))[1]
         if n == "__class__":
             # Implicit in `super()`: outside a class there is no such cell.
+            # The zero-argument `super()` calls of the functions that read
+            # `__class__` as a global.
             calls = [
-                node for root in search_nodes for node in ast.walk(root)
+                node
+                for root in search_nodes for function in ast.walk(root)
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and function.lineno in class_lines
+                for node in _own_nodes(function.body)
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "super" and not node.args
+            ] + [
+                # At a module's top level (its table's line is 0).
+                node
+                for root in search_nodes
+                if isinstance(root, ast.Module) and 0 in class_lines
+                for node in _own_nodes(root.body)
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == "super" and not node.args
             ]
+            if not calls:
+                # CPython adds `__class__` for any read of a name `super`
+                # (a parameter called `super`, say): no call, no error.
+                continue
             _report(
                 "super",
                 "`super()` without arguments works only in a method defined in a class body",
@@ -219,16 +254,22 @@ def _missing_module(dotted):
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
-def _catches_import_error(handler):
+def _catches(handler, kinds_caught):
+    """Whether the `except` clause `handler` catches one of `kinds_caught`
+    (a bare `except` catches all)."""
     kinds = handler.type
     if kinds is None:
         return True
     names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
     return any(
-        (isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS)
-        or (isinstance(n, ast.Attribute) and n.attr in _IMPORT_ERRORS)
+        (isinstance(n, ast.Name) and n.id in kinds_caught)
+        or (isinstance(n, ast.Attribute) and n.attr in kinds_caught)
         for n in names
     )
+
+
+def _catches_import_error(handler):
+    return _catches(handler, _IMPORT_ERRORS)
 
 
 def _is_platform_test(test):
@@ -249,23 +290,27 @@ def _is_platform_test(test):
 
 
 def _checked_imports(statements):
-    """Imports that run unconditionally enough to check: not those guarded
-    by `try: ... except ImportError` (optional imports) or by a platform or
-    version test (imports for another system)."""
+    """Imports that run unconditionally here, and so must resolve: not
+    those under an `if`, a loop or a `match` (another platform's, another
+    version's, `TYPE_CHECKING`'s), not those guarded by
+    `try: ... except ImportError` (optional imports), not those in a nested
+    function's body (it runs only if called)."""
     stack = list(statements)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node
             continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.If, ast.While, ast.For, ast.AsyncFor)) or type(node).__name__ == "Match":
+            continue
         if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             if any(_catches_import_error(h) for h in node.handlers):
-                stack.extend(node.orelse + node.finalbody)
-                for h in node.handlers:
-                    stack.extend(h.body)
+                # The handlers (fallbacks) and the `else` (what the guarded
+                # imports allow) run or not depending on what is installed.
+                stack.extend(node.finalbody)
                 continue
-        if isinstance(node, (ast.If, ast.IfExp)) and _is_platform_test(node.test):
-            continue
         stack.extend(ast.iter_child_nodes(node))
 
 
@@ -520,12 +565,30 @@ else:
         (isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names))
         or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             and node.func.id in ("globals", "vars", "exec"))
+        # `__name__` handed to a call (`_convert_(…, __name__, …)`, or
+        # `sys.modules[__name__]`): the module lets others bind its globals.
+        or (isinstance(node, ast.Call) and any(
+            isinstance(a, ast.Name) and a.id == "__name__"
+            for a in list(node.args) + [k.value for k in node.keywords]))
+        or (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)
+            and node.slice.id == "__name__")
         for node in ast.walk(_tree)
     )
+    # A decorated class may publish its members as module globals
+    # (`enum.global_enum`): names its body binds count as defined.
+    _published = {
+        target.id
+        for node in ast.walk(_tree)
+        if isinstance(node, ast.ClassDef) and node.decorator_list
+        for statement in node.body
+        if isinstance(statement, (ast.Assign, ast.AnnAssign))
+        for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+        if isinstance(target, ast.Name)
+    }
     if not _dynamic:
         check_names(
             _all_tables([_table]),
-            _builtin_names | _known | _module_names
+            _builtin_names | _known | _module_names | _published
             | {"__builtins__", "__name__", "__file__", "__doc__"},
             [_tree],
         )
@@ -547,3 +610,6 @@ else:
             continue
         signatures[_name] = _signature(_def)
         check_returns(_def, _kind, exposed_as=_name)
+        if not allow_missing_imports:
+            # Rust calls it: its own imports run.
+            check_imports(_def.body)

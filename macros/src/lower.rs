@@ -683,7 +683,10 @@ fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<(PySource, Option<Stri
     match std::fs::read_to_string(&full) {
         Ok(text) => Some((
             PySource {
-                text,
+                // As CPython reads a file: a UTF-8 byte order mark is not
+                // text. (The runtime compiles the file's bytes, which
+                // CPython reads the same way.)
+                text: text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned(),
                 header_end: 0,
                 layout: Layout::File {
                     span: lit.span(),

@@ -681,3 +681,74 @@ fn warnings_do_not_fail_the_check() {
     });
     assert!(!out.contains("compile_error"), "{out}");
 }
+
+/// A `.py` file with a UTF-8 byte order mark is read as CPython reads it.
+#[test]
+fn module_file_with_a_byte_order_mark() {
+    let _serial = serial();
+    let out = crate::pipeline::py_module(
+        "mod m { file = \"tests/fixtures/bom.py\"; pub def twice; }"
+            .parse()
+            .expect("tokens"),
+    )
+    .to_string();
+    assert!(!out.contains("compile_error"), "{out}");
+    assert!(out.contains("pub fn twice"), "{out}");
+}
+
+/// Every top-level module of the running CPython's standard library,
+/// unchanged, as a `py_module!` file: no diagnostic at all. (Only files
+/// CPython itself cannot compile here are left out: none in 3.9-3.13.)
+#[test]
+fn stdlib_modules_as_files_give_no_diagnostic() {
+    let _serial = serial();
+    let files: Vec<String> = python(|py| {
+        let scope = PyDict::new(py);
+        py.run(
+            cr#"
+import os, sysconfig
+stdlib = sysconfig.get_paths()["stdlib"]
+files = []
+for name in sorted(os.listdir(stdlib)):
+    path = os.path.join(stdlib, name)
+    if name.endswith(".py") and os.path.isfile(path):
+        with open(path, "rb") as f:
+            source = f.read()
+        try:
+            compile(source, path, "exec")
+        except Exception:
+            continue
+        files.append(path)
+"#,
+            Some(&scope),
+            Some(&scope),
+        )
+        .expect("lists the stdlib");
+        scope
+            .get_item("files")
+            .expect("readable")
+            .expect("files")
+            .extract()
+            .expect("paths")
+    })
+    .expect("CPython starts");
+    assert!(files.len() > 100, "only {} modules", files.len());
+    let mut flagged = Vec::new();
+    for path in &files {
+        let input = format!("mod m {{ file = {path:?}; }}");
+        let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
+        if out.contains("compile_error") {
+            flagged.push(format!(
+                "{path}: {}",
+                &out[out.find("compile_error").unwrap_or(0)..]
+            ));
+        }
+    }
+    eprintln!("{} stdlib modules checked", files.len());
+    assert!(
+        flagged.is_empty(),
+        "{} flagged:\n{}",
+        flagged.len(),
+        flagged.join("\n")
+    );
+}
