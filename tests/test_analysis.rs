@@ -155,3 +155,35 @@ fn unchecked_imports_behave_at_run_time() {
     let err = deployed_only(true).unwrap_err();
     assert_eq!(err.exception_type(), Some("ModuleNotFoundError"));
 }
+
+py_fn! {
+    /// `tripled` is bound at run time (in `builtins`), where the analysis
+    /// cannot see it: `allow(undefined_name)` turns that one check off.
+    #[py(allow(undefined_name))]
+    fn late_bound(x: i64) -> i64 {
+        import builtins
+        builtins.tripled = lambda v: v * 3
+        return tripled(x)
+    }
+}
+
+pyfn::py_module! {
+    #[py(allow(undefined_name))]
+    mod late_module {
+        source = r#"
+            import builtins
+            builtins.quadrupled = lambda v: v * 4
+
+            def go(x):
+                return quadrupled(x)
+        "#;
+        pub fn go(x: i64) -> i64;
+    }
+}
+
+#[test]
+fn allow_turns_one_check_off() -> pyfn::Result<()> {
+    assert_eq!(late_bound(2)?, 6);
+    assert_eq!(late_module::go(2)?, 8);
+    Ok(())
+}

@@ -43,7 +43,7 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
             kind: function.ret.kind(),
             closure,
         },
-        allow_missing_imports: function.options.allow_missing_imports,
+        allow_missing_imports: function.options.allows(FindingKind::Import),
     };
     // A closure's text is compiled once, in its final form, below.
     let analysis = match if closure {
@@ -57,8 +57,13 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
             return None;
         }
     };
-    let mut ok = analysis.findings.is_empty();
-    for finding in &analysis.findings {
+    let findings: Vec<_> = analysis
+        .findings
+        .iter()
+        .filter(|finding| !function.options.allows(finding.kind))
+        .collect();
+    let mut ok = findings.is_empty();
+    for finding in findings {
         let error = match (finding.kind, function.ret.ty()) {
             // About the function as a whole: at its return type.
             (FindingKind::NoReturn, Some(ret)) => {
@@ -150,7 +155,13 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
     let Some(code) = &module.code else {
         return false;
     };
-    for finding in &code.analysis.findings {
+    let findings: Vec<_> = code
+        .analysis
+        .findings
+        .iter()
+        .filter(|finding| !module.options.allows(finding.kind))
+        .collect();
+    for finding in &findings {
         let function = finding
             .function
             .as_ref()
@@ -174,5 +185,5 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
         };
         errors.push(error);
     }
-    code.analysis.findings.is_empty()
+    findings.is_empty()
 }

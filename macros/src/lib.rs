@@ -31,7 +31,8 @@ use proc_macro::TokenStream;
 ///
 /// | attribute | on | meaning |
 /// |---|---|---|
-/// | `#[py(allow_missing_imports)]` | a function | modules the build interpreter lacks are installed where the program runs |
+/// | `#[py(allow(check, …))]` | a function | turns named checks of the analysis off (`undefined_name`, `missing_import`, `generator`, `missing_return`, `super_outside_class`, `shadowed_builtin`) |
+/// | `#[py(allow_missing_imports)]` | a function | modules the build interpreter lacks are installed where the program runs (`allow(missing_import)`) |
 /// | `#[py(default = "expr")]` | a trailing `Option` parameter | the Python default; `None` uses it |
 ///
 /// See the [`pyfn`](https://docs.rs/pyfn) crate documentation for examples.
@@ -52,7 +53,8 @@ pub fn py_fn(input: TokenStream) -> TokenStream {
 /// | `vis fn name(params) -> Ret;` | a function of the module, called with this Rust signature |
 /// | `vis def name;` | a function of the module, typed by its annotations |
 ///
-/// `#[py(allow_missing_imports)]` on the module skips the import check.
+/// `#[py(allow(check, …))]` on the module turns named checks off
+/// (`#[py(allow_missing_imports)]`: the import check).
 /// See the [`pyfn`](https://docs.rs/pyfn) crate documentation for examples.
 #[proc_macro]
 pub fn py_module(input: TokenStream) -> TokenStream {

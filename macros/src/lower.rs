@@ -12,7 +12,7 @@ use syn::{Attribute, FnArg, GenericParam, Ident, LifetimeParam, LitStr, Pat, Ret
 use crate::errors::Errors;
 use crate::model::{Code, Default, Function, Module, ModuleCode, Options, Param, Return};
 use crate::parse::{self, DefItem, ItemFn, ModuleInput, ModuleItem};
-use crate::python::{self, Mode, PySignature, Request};
+use crate::python::{self, FindingKind, Mode, PySignature, Request};
 use crate::render::{self, Layout, PySource, TokenSource};
 use crate::spans;
 use crate::types::{self, Ann, Place, ReturnKind};
@@ -146,13 +146,38 @@ pub fn def_item(def: &DefItem, errors: &mut Errors) -> Option<Function> {
 /// `#[py(...)]` options of a function or module.
 fn options(attrs: &[Attribute], errors: &mut Errors) -> Options {
     let mut options = Options::default();
+    let names = || {
+        FindingKind::ALL
+            .iter()
+            .map(|kind| format!("`{}`", kind.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for attr in attrs {
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("allow_missing_imports") {
-                options.allow_missing_imports = true;
+                options.allowed.push(FindingKind::Import);
                 Ok(())
+            } else if meta.path.is_ident("allow") {
+                meta.parse_nested_meta(|check| {
+                    let found = FindingKind::ALL
+                        .into_iter()
+                        .find(|kind| check.path.is_ident(kind.name()));
+                    match found {
+                        Some(kind) => {
+                            options.allowed.push(kind);
+                            Ok(())
+                        }
+                        None => Err(check.error(format!(
+                            "unknown check; the checks are: {}",
+                            names()
+                        ))),
+                    }
+                })
             } else {
-                Err(meta.error("unknown `py` option; the options are: `allow_missing_imports`"))
+                Err(meta.error(
+                    "unknown `py` option; the options are: `allow(<check>, …)`, `allow_missing_imports`",
+                ))
             }
         });
         if let Err(err) = parsed {
@@ -602,7 +627,7 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
         let request = Request {
             text: python.text.clone(),
             mode: Mode::Module { exposed },
-            allow_missing_imports: options.allow_missing_imports,
+            allow_missing_imports: options.allows(FindingKind::Import),
         };
         match python::check(&request) {
             Ok(analysis) => {
@@ -670,6 +695,7 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
         attrs: input.attrs.clone(),
         vis: input.vis.clone(),
         ident: input.ident.clone(),
+        options,
         code: code.filter(|_| all_ok),
         functions,
     }

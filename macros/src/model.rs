@@ -3,7 +3,7 @@
 
 use syn::{Attribute, FnArg, Ident, Token, Type};
 
-use crate::python::Analysis;
+use crate::python::{Analysis, FindingKind};
 use crate::render::PySource;
 use crate::types::ReturnKind;
 
@@ -81,9 +81,15 @@ pub enum Default {
 /// What `#[py(...)]` attributes ask for.
 #[derive(Default, Clone)]
 pub struct Options {
-    /// `#[py(allow_missing_imports)]`: modules the build interpreter lacks
-    /// are installed where the program runs.
-    pub allow_missing_imports: bool,
+    /// `#[py(allow(check, …))]` (and `#[py(allow_missing_imports)]`, the
+    /// same as `allow(missing_import)`): checks turned off.
+    pub allowed: Vec<FindingKind>,
+}
+
+impl Options {
+    pub fn allows(&self, kind: FindingKind) -> bool {
+        self.allowed.contains(&kind)
+    }
 }
 
 /// Where a function's code comes from.
@@ -106,6 +112,7 @@ pub struct Module {
     pub attrs: Vec<Attribute>,
     pub vis: syn::Visibility,
     pub ident: Ident,
+    pub options: Options,
     /// `None` after an error: the functions are stubs.
     pub code: Option<ModuleCode>,
     /// Code [`Code::Member`] (or [`Code::Stub`]), each.

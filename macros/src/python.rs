@@ -254,6 +254,28 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    /// Every check, by the name `#[py(allow(…))]` takes.
+    pub const ALL: [FindingKind; 6] = [
+        FindingKind::Undefined,
+        FindingKind::Import,
+        FindingKind::Generator,
+        FindingKind::NoReturn,
+        FindingKind::Super,
+        FindingKind::ShadowedBuiltin,
+    ];
+
+    /// The check's name, as `#[py(allow(…))]` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::Undefined => "undefined_name",
+            FindingKind::Import => "missing_import",
+            FindingKind::Generator => "generator",
+            FindingKind::NoReturn => "missing_return",
+            FindingKind::Super => "super_outside_class",
+            FindingKind::ShadowedBuiltin => "shadowed_builtin",
+        }
+    }
+
     fn parse(name: &str) -> Option<FindingKind> {
         Some(match name {
             "undefined" => FindingKind::Undefined,
