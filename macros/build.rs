@@ -5,6 +5,19 @@
 
 fn main() {
     pyo3_build_config::add_libpython_rpath_link_args();
+    let version = pyo3_build_config::get().version();
+    // The standard library a `PYTHONHOME` must hold for CPython to start.
+    println!(
+        "cargo:rustc-env=PYFN_MACRO_PYTHON={}.{}",
+        version.major, version.minor
+    );
+    // For the tests: the prefix whose standard library that CPython uses.
+    let prefix = pyo3_build_config::get()
+        .lib_dir()
+        .and_then(|dir| std::path::Path::new(dir).parent())
+        .map(|prefix| prefix.display().to_string())
+        .unwrap_or_default();
+    println!("cargo:rustc-env=PYFN_MACRO_PREFIX={prefix}");
     println!("cargo:rerun-if-changed=build.rs");
     // The macro's checks depend on what the build interpreter finds: a
     // change of these rebuilds this crate, and so re-expands its users.

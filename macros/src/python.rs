@@ -6,7 +6,7 @@
 //! conversion have no depth limit of their own).
 
 use std::ffi::CString;
-use std::sync::Once;
+use std::sync::OnceLock;
 
 use pyo3::exceptions::PySyntaxError;
 use pyo3::sync::PyOnceLock;
@@ -32,9 +32,11 @@ pub struct Pos {
 pub enum Failure {
     /// CPython rejected it: a `SyntaxError` and its kin.
     Rejected(Rejection),
-    /// pyfn's analysis raised, or CPython could not start: a bug or a
-    /// broken interpreter, reported as such, never silence.
+    /// pyfn's analysis raised: a bug, reported as such, never silence.
     Internal(String),
+    /// CPython cannot start or run inside the compiler (a `PYTHONHOME`
+    /// without a standard library, say).
+    Environment(String),
 }
 
 /// Why CPython rejected a source.
@@ -51,17 +53,18 @@ pub struct Rejection {
 
 /// Runs `f` attached to the build interpreter, on a thread with a large
 /// stack, starting the interpreter on first use.
-fn run<R: Send>(f: impl for<'py> FnOnce(Python<'py>) -> R + Send) -> Result<R, String> {
+fn run<R: Send>(f: impl for<'py> FnOnce(Python<'py>) -> R + Send) -> Result<R, Failure> {
     thread_local! {
         /// Set on the worker thread: a call from inside a call (the
         /// worker holds the interpreter) runs right there, never waits
         /// for a second worker that could not attach.
         static ON_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
-    start();
+    start().map_err(Failure::Environment)?;
     if ON_WORKER.with(std::cell::Cell::get) {
-        return Python::try_attach(f)
-            .ok_or_else(|| "cannot attach to CPython inside the compiler".to_owned());
+        return Python::try_attach(f).ok_or_else(|| {
+            Failure::Environment("cannot attach to CPython inside the compiler".to_owned())
+        });
     }
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
@@ -73,29 +76,70 @@ fn run<R: Send>(f: impl for<'py> FnOnce(Python<'py>) -> R + Send) -> Result<R, S
             });
         match worker.map(|worker| worker.join()) {
             Ok(Ok(Some(result))) => Ok(result),
-            Ok(Ok(None)) => Err("cannot attach to CPython inside the compiler".to_owned()),
-            Ok(Err(_)) => Err("pyfn's CPython worker panicked".to_owned()),
-            Err(err) => Err(format!("cannot start a thread for CPython: {err}")),
+            Ok(Ok(None)) => Err(Failure::Environment(
+                "cannot attach to CPython inside the compiler".to_owned(),
+            )),
+            Ok(Err(_)) => Err(Failure::Internal(
+                "pyfn's CPython worker panicked".to_owned(),
+            )),
+            Err(err) => Err(Failure::Environment(format!(
+                "cannot start a thread for CPython: {err}"
+            ))),
         }
     })
 }
 
 /// Starts CPython once per compiler process (rustc, or rust-analyzer's
 /// proc-macro server, which keeps it for its lifetime).
-fn start() {
-    static START: Once = Once::new();
-    START.call_once(|| {
-        promote_libpython_symbols();
-        Python::initialize();
-        if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
-            // The import checks see what the program will import.
-            let _ = Python::try_attach(|py| -> PyResult<()> {
-                let scope = PyDict::new(py);
-                scope.set_item("venv", venv)?;
-                py.run(pyfn_common::VENV_ACTIVATE, Some(&scope), Some(&scope))
-            });
-        }
-    });
+fn start() -> Result<(), String> {
+    static START: OnceLock<Result<(), String>> = OnceLock::new();
+    START
+        .get_or_init(|| {
+            // SAFETY: may be called at any time.
+            let started = unsafe { pyo3::ffi::Py_IsInitialized() } != 0;
+            // CPython cannot start without its standard library, and says
+            // so by ending the process: rustc would die with it.
+            if !started
+                && let Some(home) = std::env::var_os("PYTHONHOME")
+                && let Some(problem) = home_problem(&home, env!("PYFN_MACRO_PYTHON"))
+            {
+                return Err(problem);
+            }
+            promote_libpython_symbols();
+            Python::initialize();
+            if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+                // The import checks see what the program will import.
+                let _ = Python::try_attach(|py| -> PyResult<()> {
+                    let scope = PyDict::new(py);
+                    scope.set_item("venv", venv)?;
+                    py.run(pyfn_common::VENV_ACTIVATE, Some(&scope), Some(&scope))
+                });
+            }
+            Ok(())
+        })
+        .clone()
+}
+
+/// Why CPython `version` ("3.11") cannot start with `PYTHONHOME` set to
+/// `home`, if it cannot: no standard library there.
+fn home_problem(home: &std::ffi::OsStr, version: &str) -> Option<String> {
+    let text = home.to_string_lossy();
+    // `prefix[:exec_prefix]`; an empty value is no value.
+    let prefix = text.split(':').next().unwrap_or("");
+    if prefix.is_empty() {
+        return None;
+    }
+    let prefix = std::path::Path::new(prefix);
+    let stdlib = [
+        prefix.join(format!("lib/python{version}/encodings/__init__.py")),
+        prefix.join("Lib/encodings/__init__.py"),
+    ];
+    if stdlib.iter().any(|path| path.exists()) {
+        return None;
+    }
+    Some(format!(
+        "PYTHONHOME is `{text}`, which holds no CPython {version} standard library (no `lib/python{version}/encodings`), so CPython cannot start inside the compiler: unset PYTHONHOME, or set it to that CPython's prefix"
+    ))
 }
 
 /// rustc opens proc-macros with `RTLD_LOCAL`, so libpython's symbols are
@@ -130,7 +174,7 @@ fn promote_libpython_symbols() {}
 pub fn compile(text: &str) -> Result<(), Failure> {
     let text = CString::new(text)
         .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))?;
-    run(|py| compile_in(py, &text)).map_err(Failure::Internal)?
+    run(|py| compile_in(py, &text))?
 }
 
 fn compile_in(py: Python<'_>, text: &std::ffi::CStr) -> Result<(), Failure> {
@@ -182,8 +226,7 @@ pub fn check(request: &Request) -> Result<Analysis, Failure> {
     run(|py| {
         compile_in(py, &text)?;
         analyse(py, request).map_err(|err| analysis_failure(py, &err))
-    })
-    .map_err(Failure::Internal)?
+    })?
 }
 
 /// Why the analysis of a source that compiled failed: code too deep for
@@ -220,8 +263,7 @@ pub fn analyse_only(request: &Request) -> Result<Analysis, Failure> {
             compile_in(py, &text)?;
             Err(analysis_failure(py, &err))
         }
-    })
-    .map_err(Failure::Internal)?
+    })?
 }
 
 /// What `analyze.py` found.
@@ -578,7 +620,9 @@ else:
     });
     match outcome {
         Ok(Ok(problem)) => problem,
-        Ok(Err(problem)) | Err(problem) => Some(problem),
+        Ok(Err(problem)) => Some(problem),
+        Err(Failure::Environment(problem) | Failure::Internal(problem)) => Some(problem),
+        Err(Failure::Rejected(rejection)) => Some(rejection.message),
     }
 }
 
@@ -607,5 +651,27 @@ except (tokenize.TokenError, SyntaxError):
 
 #[cfg(test)]
 pub(crate) fn with_python<R: Send>(f: impl for<'py> FnOnce(Python<'py>) -> R + Send) -> R {
-    run(f).expect("CPython starts")
+    match run(f) {
+        Ok(result) => result,
+        Err(failure) => panic!("CPython starts: {failure:?}"),
+    }
+}
+
+#[cfg(test)]
+mod home_tests {
+    use super::home_problem;
+
+    #[test]
+    fn a_pythonhome_without_a_standard_library_is_refused() {
+        let version = env!("PYFN_MACRO_PYTHON");
+        let problem = home_problem("/nonexistent/prefix".as_ref(), version);
+        assert!(
+            problem.as_deref().is_some_and(|p| p.contains("PYTHONHOME")),
+            "{problem:?}"
+        );
+        assert_eq!(home_problem("".as_ref(), version), None);
+        // The prefix of the interpreter this crate was built for has one.
+        let prefix = std::path::Path::new(env!("PYFN_MACRO_PREFIX"));
+        assert_eq!(home_problem(prefix.as_os_str(), version), None);
+    }
 }

@@ -76,6 +76,10 @@ pub fn failure_error(failure: &Failure, source: &PySource, whole: Span) -> syn::
             rejection.end,
             &format!("python: {}: {}", rejection.kind, rejection.message),
         ),
+        Failure::Environment(problem) => syn::Error::new(
+            whole,
+            format!("python: cannot check this Python code: {problem}"),
+        ),
         Failure::Internal(problem) => syn::Error::new(
             whole,
             format!(
