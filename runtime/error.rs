@@ -189,6 +189,17 @@ impl Error {
         )
     }
 
+    /// A call from a thread that is exiting, after its Python thread state
+    /// was released (from a `pthread` key destructor that runs last).
+    pub(crate) fn thread_exiting(function: &'static str) -> Self {
+        Error::new(
+            ErrorKind::Interpreter,
+            function,
+            "this thread is exiting and has released its Python thread state: call Python before the thread's last destructors run"
+                .to_owned(),
+        )
+    }
+
     /// Which step of the call failed.
     pub fn kind(&self) -> ErrorKind {
         self.0.kind

@@ -56,7 +56,9 @@ where
     if unsafe { ffi::Py_IsInitialized() } == 0 {
         Python::initialize();
     }
-    crate::thread::keep();
+    if !crate::thread::keep() {
+        return Err(Error::thread_exiting(function.name()));
+    }
     Python::try_attach(f).unwrap_or_else(|| Err(Error::interpreter(function.name())))
 }
 

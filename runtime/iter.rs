@@ -66,7 +66,10 @@ where
     fn next(&mut self) -> Option<Result<T>> {
         let iterator = self.iterator.as_ref()?;
         let (function, item_type) = (self.function, self.item_type);
-        crate::thread::keep();
+        if !crate::thread::keep() {
+            self.iterator = None;
+            return Some(Err(Error::thread_exiting(function)));
+        }
         let step = Python::try_attach(|py| {
             // SAFETY: `iterator` is a live iterator object (made by
             // `iter()`); `PyIter_Next` returns a new reference, or NULL at
@@ -106,7 +109,11 @@ impl<T> Drop for Iter<T> {
     /// Closes an unfinished generator, running its `finally` blocks.
     fn drop(&mut self) {
         if let Some(iterator) = self.iterator.take() {
-            crate::thread::keep();
+            // A thread at its exit can no longer run Python: the generator
+            // is left to Python's own collection.
+            if !crate::thread::keep() {
+                return;
+            }
             let _ = Python::try_attach(|py| {
                 let iterator = iterator.into_bound(py);
                 if let Ok(close) = iterator.getattr("close") {

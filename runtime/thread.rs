@@ -8,44 +8,56 @@
 //! take and release the GIL (the pattern CPython documents for threads
 //! created outside Python). An exited thread's state is deleted by a
 //! reaper thread, so that a thread never waits for the GIL as it exits.
+//!
+//! The state is retired by a `pthread` key destructor, which glibc runs
+//! after all of the thread's Rust thread-local destructors: a destructor
+//! that calls pyfn still finds the state alive. A call after that (from
+//! another `pthread` key destructor) gets a `pyfn::Error`, never a freed
+//! state. Where there are no `pthread` keys, nothing is kept: each call
+//! attaches as pyo3 does.
 
 use std::cell::Cell;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use pyo3::ffi;
 
-/// The state pyfn created for this thread, deleted when the thread exits.
-struct Kept {
-    tstate: *mut ffi::PyThreadState,
+/// This thread's kept state: none yet, kept, or retired (the thread is
+/// exiting and its state went to the reaper).
+const NONE: u8 = 0;
+const KEPT: u8 = 1;
+const RETIRED: u8 = 2;
+
+thread_local! {
+    /// Read on every call. No destructor: it stays readable while the
+    /// thread's other thread-local destructors run.
+    static STATE: Cell<u8> = const { Cell::new(NONE) };
 }
 
-impl Drop for Kept {
-    /// At thread exit. Deleting the state needs the GIL, and waiting for it
-    /// here could deadlock (another thread may hold the GIL while it joins
-    /// this one), so the state goes to the reaper thread.
-    fn drop(&mut self) {
-        reaper_send(self.tstate as usize);
-    }
-}
+/// States of exited threads, waiting for the reaper.
+static QUEUE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+static WAKE: Condvar = Condvar::new();
 
-/// Hands the state of an exited thread to the reaper thread, which deletes
-/// it when it gets the GIL. On failure (process exit) the state is left.
-fn reaper_send(tstate: usize) {
-    static REAPER: OnceLock<Option<Mutex<Sender<usize>>>> = OnceLock::new();
-    let reaper = REAPER.get_or_init(|| {
-        let (sender, receiver) = channel();
+/// Starts the reaper thread, once. Started from an ordinary call, never
+/// from a thread's exit (where spawning a thread is not safe).
+fn start_reaper() -> bool {
+    static STARTED: OnceLock<bool> = OnceLock::new();
+    *STARTED.get_or_init(|| {
         std::thread::Builder::new()
             .name("pyfn-reaper".to_owned())
-            .spawn(move || reap(receiver))
-            .ok()
-            .map(|_| Mutex::new(sender))
-    });
-    if let Some(sender) = reaper
-        && let Ok(sender) = sender.lock()
-    {
-        let _ = sender.send(tstate);
-    }
+            .spawn(reap)
+            .is_ok()
+    })
+}
+
+/// Hands the state of an exiting thread to the reaper thread, which deletes
+/// it when it gets the GIL. Only a mutex and a condition variable: this
+/// runs at thread exit, after the thread's Rust thread-locals are gone.
+fn reaper_send(tstate: usize) {
+    let mut queue = QUEUE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    queue.push(tstate);
+    WAKE.notify_one();
 }
 
 /// The reaper thread: deletes the thread states of exited threads.
@@ -55,9 +67,19 @@ fn reaper_send(tstate: usize) {
 /// deleting thread's `PyGILState` slot, so the deleting must happen on a
 /// thread that never uses `PyGILState`: this one, which attaches with its
 /// own state through `PyEval_RestoreThread` only.
-fn reap(receiver: Receiver<usize>) {
-    while let Ok(first) = receiver.recv() {
-        let batch: Vec<usize> = std::iter::once(first).chain(receiver.try_iter()).collect();
+fn reap() {
+    loop {
+        let batch: Vec<usize> = {
+            let mut queue = QUEUE
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            while queue.is_empty() {
+                queue = WAKE
+                    .wait(queue)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            std::mem::take(&mut *queue)
+        };
         // SAFETY: may be called at any time.
         if unsafe { ffi::Py_IsInitialized() } == 0 || finalizing() {
             continue;
@@ -65,8 +87,8 @@ fn reap(receiver: Receiver<usize>) {
         // SAFETY: the interpreter is initialized; this thread holds no
         // thread state, so it creates one, attaches with it (waiting for
         // the GIL), deletes the exited threads' states (cleared first, as
-        // required; no thread uses them any more), then deletes its own
-        // while detaching.
+        // required; their threads have run their last code), then deletes
+        // its own while detaching.
         unsafe {
             let own = ffi::PyThreadState_New(ffi::PyInterpreterState_Main());
             if own.is_null() {
@@ -84,39 +106,85 @@ fn reap(receiver: Receiver<usize>) {
     }
 }
 
-thread_local! {
-    static KEPT: Cell<Option<Kept>> = const { Cell::new(None) };
-    /// Whether `KEPT` holds this thread's state (read on every call).
-    static KEEPING: Cell<bool> = const { Cell::new(false) };
+/// The key whose destructor retires a thread's kept state.
+///
+/// Not a Rust thread-local with a destructor: those run in reverse order
+/// of first use, so a user's thread-local first touched before pyfn's
+/// would run its destructor after pyfn's, and a pyfn call from it would
+/// find a state already handed to the reaper, which CPython's own
+/// per-thread slot still points at (a use after free). glibc runs every
+/// Rust (`__cxa_thread_atexit`) destructor first and the `pthread` key
+/// destructors after them, so a state retired here outlives every Rust
+/// thread-local destructor of its thread.
+#[cfg(unix)]
+fn key() -> Option<libc::pthread_key_t> {
+    static KEY: OnceLock<Option<libc::pthread_key_t>> = OnceLock::new();
+    *KEY.get_or_init(|| {
+        let mut key: libc::pthread_key_t = 0;
+        // SAFETY: `key` is a valid place for the new key; `retire` has the
+        // destructor signature `pthread_key_create` expects.
+        (unsafe { libc::pthread_key_create(&mut key, Some(retire)) } == 0).then_some(key)
+    })
+}
+
+/// At the exit of a thread with a kept state (its value for [`key`]):
+/// later calls on this thread get an error; the reaper deletes the state.
+#[cfg(unix)]
+unsafe extern "C" fn retire(tstate: *mut std::ffi::c_void) {
+    let _ = STATE.try_with(|state| state.set(RETIRED));
+    reaper_send(tstate as usize);
 }
 
 /// Gives this thread a Python thread state that outlives each call, if it
 /// has none. Call before attaching, with the interpreter initialized.
+/// `false` when this thread must not attach: it is exiting, and its state
+/// is gone.
 #[inline]
-pub(crate) fn keep() {
-    if KEEPING.try_with(Cell::get).unwrap_or(true) {
-        return;
+pub(crate) fn keep() -> bool {
+    match STATE.try_with(Cell::get) {
+        Ok(KEPT) => return true,
+        Ok(RETIRED) => return false,
+        Ok(_) => {}
+        // Unreachable (no destructor); attach as pyo3 does.
+        Err(_) => return true,
     }
     // SAFETY: `PyGILState_GetThisThreadState` may be called without the
     // GIL once the interpreter is initialized (checked by the caller).
     if !unsafe { ffi::PyGILState_GetThisThreadState() }.is_null() || finalizing() {
         // A thread Python knows already (the one that started it, or one
         // attached by the caller right now): nothing to keep.
+        return true;
+    }
+    keep_new();
+    true
+}
+
+#[cfg(unix)]
+fn keep_new() {
+    let Some(key) = key() else { return };
+    if !start_reaper() {
         return;
     }
     // SAFETY: this thread holds no thread state and is not attached;
     // `PyGILState_Ensure` creates one and attaches, `PyEval_SaveThread`
-    // detaches again and returns it, still alive.
-    let kept = unsafe {
+    // detaches again and returns it, still alive. `pthread_setspecific`
+    // stores it for `retire`, with a key `pthread_key_create` made.
+    unsafe {
         ffi::PyGILState_Ensure();
         let tstate = ffi::PyEval_SaveThread();
-        Kept { tstate }
-    };
-    // If the thread is exiting, `kept` is dropped (deleted) right here.
-    if KEPT.try_with(|slot| slot.set(Some(kept))).is_ok() {
-        let _ = KEEPING.try_with(|keeping| keeping.set(true));
+        if libc::pthread_setspecific(key, tstate.cast()) != 0 {
+            // Not kept: give it back as an ordinary attach would.
+            ffi::PyEval_RestoreThread(tstate);
+            ffi::PyGILState_Release(ffi::PyGILState_STATE::PyGILState_UNLOCKED);
+            return;
+        }
     }
+    let _ = STATE.try_with(|state| state.set(KEPT));
 }
+
+/// Elsewhere no state is kept: each call attaches as pyo3 does.
+#[cfg(not(unix))]
+fn keep_new() {}
 
 /// Whether the interpreter is shutting down.
 fn finalizing() -> bool {

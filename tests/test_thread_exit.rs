@@ -1,0 +1,74 @@
+//! Calls from a thread's last moments: a `thread_local!` whose destructor
+//! calls pyfn, on a thread that touched that thread-local before its first
+//! pyfn call (so that, in reverse order, its destructor runs after
+//! everything pyfn keeps per thread). Each such call must work or return
+//! `pyfn::Error`: never touch a freed Python thread state.
+
+use std::sync::Mutex;
+
+use pyfn::py_fn;
+
+py_fn! {
+    fn add(a: i64, b: i64) -> i64 {
+        return a + b
+    }
+
+    fn count_to(n: i64) -> pyfn::Iter<i64> {
+        for i in range(n):
+            yield i
+    }
+}
+
+/// What each destructor's call gave.
+static RESULTS: Mutex<Vec<Result<i64, String>>> = Mutex::new(Vec::new());
+
+struct CallsPythonOnDrop;
+
+impl Drop for CallsPythonOnDrop {
+    fn drop(&mut self) {
+        let sum = add(40, 2).map_err(|err| err.to_string());
+        let counted: Result<i64, String> = count_to(3)
+            .map_err(|err| err.to_string())
+            .and_then(|items| items.map(|item| item.map_err(|err| err.to_string())).sum());
+        let mut results = RESULTS.lock().unwrap_or_else(|e| e.into_inner());
+        results.push(sum);
+        results.push(counted);
+    }
+}
+
+thread_local! {
+    static GUARD: CallsPythonOnDrop = const { CallsPythonOnDrop };
+}
+
+#[test]
+fn a_thread_local_destructor_calls_python_after_the_thread_state_is_kept() {
+    const THREADS: usize = 64;
+    for round in 0..THREADS {
+        std::thread::spawn(move || {
+            // First use: its destructor is registered before pyfn's state.
+            GUARD.with(|_| {});
+            assert_eq!(add(round as i64, 1).unwrap(), round as i64 + 1);
+            // A generator left unfinished, closed at thread exit.
+            let mut items = count_to(10).unwrap();
+            assert_eq!(items.next().unwrap().unwrap(), 0);
+            std::mem::forget(items);
+        })
+        .join()
+        .unwrap();
+    }
+    // Threads that call nothing before exiting: the destructor's call is
+    // their first.
+    for _ in 0..THREADS {
+        std::thread::spawn(|| GUARD.with(|_| {})).join().unwrap();
+    }
+    let results = RESULTS.lock().unwrap();
+    assert_eq!(results.len(), 4 * THREADS);
+    for result in results.iter() {
+        match result {
+            Ok(value) => assert!(*value == 42 || *value == 3, "{value}"),
+            Err(message) => panic!("a destructor's call failed: {message}"),
+        }
+    }
+    // Python still works for everyone after all those exits.
+    assert_eq!(add(1, 1).unwrap(), 2);
+}
