@@ -63,7 +63,12 @@ impl Module {
                     .map_err(|err| fail("cannot create the module's globals", err))?;
                 PyModule::import(py, "builtins")
                     .and_then(|builtins| builtins.getattr("exec"))
-                    .and_then(|exec| exec.call1((code, &globals)))
+                    .and_then(|exec| {
+                        // Tracebacks show the lines the binary carries,
+                        // even while the module's top level runs.
+                        crate::lines::register(py, self.spec.file, self.spec.source)?;
+                        exec.call1((code, &globals))
+                    })
                     .map_err(|err| fail("the module source raised while running", err))?;
                 Ok(globals.unbind())
             })
@@ -171,6 +176,12 @@ impl Function {
         let module = PyCode::compile(py, spec.source, &file, PyCodeInput::File)
             .map_err(|err| fail("the Python source does not compile", err))?
             .into_any();
+        // Tracebacks show the lines the binary carries. (The source was
+        // made from the `.rs` file's text: it is UTF-8.)
+        if let Ok(text) = spec.source.to_str() {
+            crate::lines::register(py, spec.file, text)
+                .map_err(|err| fail("cannot register the source for tracebacks", err))?;
+        }
         let read = |err| fail("cannot read the compiled module", err);
         let scope = match spec.captures {
             Some(_) => function_code(&module, CLOSURE_OUTER)

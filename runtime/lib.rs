@@ -133,6 +133,7 @@ mod error;
 mod function;
 mod interpreter;
 mod iter;
+mod lines;
 mod spec;
 mod thread;
 mod venv;
