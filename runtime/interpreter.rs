@@ -10,10 +10,28 @@ use crate::function::Function;
 /// Prepares the interpreter once per process, before pyfn builds its first
 /// function: checks that it is the CPython version pyfn was built against,
 /// and makes an active virtual environment's packages importable.
+/// Creates, now, the exception types pyo3 otherwise creates the first time
+/// an exception is fetched (`PanicException`, against which every fetched
+/// exception is compared). Created lazily, the first fetch could happen at
+/// Python's recursion limit (Python calling Rust calling pyfn, deep): the
+/// creation then fails, and fetching that failure needs the type being
+/// created, which hangs CPython 3.11. The limit is raised for the creation,
+/// in case this too runs deep.
+fn create_exception_types(py: Python<'_>) {
+    // SAFETY: the caller holds the interpreter (`py`); the recursion limit
+    // is a plain setting, restored right after.
+    let limit = unsafe { ffi::Py_GetRecursionLimit() };
+    unsafe { ffi::Py_SetRecursionLimit(limit.saturating_add(100)) };
+    let _ = <pyo3::panic::PanicException as pyo3::PyTypeInfo>::type_object(py);
+    // SAFETY: as above.
+    unsafe { ffi::Py_SetRecursionLimit(limit) };
+}
+
 pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
     static PREPARED: PyOnceLock<()> = PyOnceLock::new();
     PREPARED
         .get_or_try_init(py, || {
+            create_exception_types(py);
             let info = py.version_info();
             if let Some(problem) =
                 version_mismatch(env!("PYFN_BUILD_PYTHON"), (info.major, info.minor))
