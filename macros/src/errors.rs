@@ -30,9 +30,3 @@ impl Errors {
             .unwrap_or_default()
     }
 }
-
-impl Extend<syn::Error> for Errors {
-    fn extend<I: IntoIterator<Item = syn::Error>>(&mut self, iter: I) {
-        iter.into_iter().for_each(|error| self.push(error));
-    }
-}

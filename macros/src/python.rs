@@ -170,10 +170,16 @@ fn promote_libpython_symbols() {
 #[cfg(not(unix))]
 fn promote_libpython_symbols() {}
 
+/// `text` as the C string CPython compiles; one holding a NUL character
+/// is refused.
+fn c_text(text: &str) -> Result<CString, Failure> {
+    CString::new(text)
+        .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))
+}
+
 /// Compiles `text` as the runtime will (`compile(text, file, "exec")`).
 pub fn compile(text: &str) -> Result<(), Failure> {
-    let text = CString::new(text)
-        .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))?;
+    let text = c_text(text)?;
     run(|py| compile_in(py, &text))?
 }
 
@@ -221,8 +227,7 @@ pub enum Mode {
 
 /// Compiles `request.text`, then analyses it: one trip to CPython.
 pub fn check(request: &Request) -> Result<Analysis, Failure> {
-    let text = CString::new(request.text.as_str())
-        .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))?;
+    let text = c_text(&request.text)?;
     run(|py| {
         compile_in(py, &text)?;
         analyse(py, request).map_err(|err| analysis_failure(py, &err))
@@ -255,8 +260,7 @@ fn analysis_failure(py: Python<'_>, err: &PyErr) -> Failure {
 /// the analysis cannot read the text, CPython's own rejection of it is the
 /// answer.
 pub fn analyse_only(request: &Request) -> Result<Analysis, Failure> {
-    let text = CString::new(request.text.as_str())
-        .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))?;
+    let text = c_text(&request.text)?;
     run(|py| match analyse(py, request) {
         Ok(analysis) => Ok(analysis),
         Err(err) => {
