@@ -18,6 +18,13 @@ fn main() {
         .map(|prefix| prefix.display().to_string())
         .unwrap_or_default();
     println!("cargo:rustc-env=PYFN_MACRO_PREFIX={prefix}");
+    // The interpreter asked, as a process of its own, about modules the
+    // compiler's interpreter (which runs no `.pth` code) cannot find.
+    let executable = pyo3_build_config::get()
+        .executable()
+        .map(|exe| exe.to_string())
+        .unwrap_or_default();
+    println!("cargo:rustc-env=PYFN_MACRO_PYTHON_EXE={executable}");
     println!("cargo:rerun-if-changed=build.rs");
     // The macro's checks depend on what the build interpreter finds: a
     // change of these rebuilds this crate, and so re-expands its users.
@@ -27,6 +34,8 @@ fn main() {
         "PYTHONHOME",
         "PYTHONSAFEPATH",
         "PYTHONNOUSERSITE",
+        "PYTHONUSERBASE",
+        "PYTHONPLATLIBDIR",
         "VIRTUAL_ENV",
     ] {
         println!("cargo:rerun-if-env-changed={var}");

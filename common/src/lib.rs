@@ -1,7 +1,7 @@
 //! What pyfn's macro crate (`pyfn-macros`) and its runtime (`pyfn`) must
 //! agree on, defined once: the names the generated Python source uses, and
-//! the Python both run to make an active virtual environment's packages
-//! importable.
+//! the Python both run to set up `sys.path` as the build interpreter (or the
+//! active virtual environment's own `python`) would.
 //!
 //! Not meant to be used directly: it changes with pyfn, in lockstep.
 
@@ -47,3 +47,68 @@ if os.path.realpath(sys.prefix) != venv:
         if os.path.isdir(path) and path not in sys.path:
             site.addsitedir(path)
 "#;
+
+/// Python that does what CPython's `site` module does at startup, for an
+/// interpreter started without it (`PyConfig.site_import = 0`): adds the
+/// user's and the system's `site-packages` and what their `.pth` files
+/// name, and, if a virtual environment is given, makes `sys.path` the one
+/// that environment's own `python` has. It runs `site.main()` itself, with
+/// `sys.executable` pointing into the environment (which is how `site`
+/// finds its `pyvenv.cfg`), so `include-system-site-packages` and the user
+/// site are honoured exactly as there.
+///
+/// Run it with `exec` in a fresh dict with these globals:
+/// - `venv`: the environment's directory (`VIRTUAL_ENV`), a `str`, or
+///   `None`;
+/// - `run_code`: `True` to run what `site` runs (the `import` lines of
+///   `.pth` files, `sitecustomize`, `usercustomize`), as a Python program
+///   does; `False` to add the same directories without running any of it
+///   (inside the compiler: builds stay hermetic and free of side effects).
+///
+/// After it, the dict's `skipped` is the number of `.pth` code lines not
+/// run (0 when `run_code`).
+pub const SITE: &CStr = cr##"
+import os, site, sys
+skipped = 0
+if venv:
+    venv = os.path.abspath(venv)
+    if os.name == "nt":
+        sys.executable = os.path.join(venv, "Scripts", "python.exe")
+    else:
+        sys.executable = os.path.join(venv, "bin", "python")
+
+def _paths_only(sitedir, name, known_paths):
+    """`site.addpackage`, except that lines of code are counted, not run."""
+    global skipped
+    fullname = os.path.join(sitedir, name)
+    try:
+        with open(fullname, "rb") as f:
+            data = f.read()
+    except OSError:
+        return known_paths
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        import locale
+        text = data.decode(locale.getpreferredencoding(False), "replace")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith(("import ", "import	")):
+            skipped += 1
+            continue
+        path, case = site.makepath(sitedir, line.rstrip())
+        if case not in known_paths and os.path.exists(path):
+            sys.path.append(path)
+            known_paths.add(case)
+    return known_paths
+
+_saved = site.addpackage, site.execsitecustomize, site.execusercustomize
+if not run_code:
+    site.addpackage = _paths_only
+    site.execsitecustomize = site.execusercustomize = lambda: None
+try:
+    site.main()
+finally:
+    site.addpackage, site.execsitecustomize, site.execusercustomize = _saved
+"##;

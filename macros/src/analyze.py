@@ -55,14 +55,15 @@ def _position(node):
     }
 
 
-def _report(kind, message, node=None, help=None, where=None, function=None):
+def _report(kind, message, node=None, help=None, where=None, function=None, module=None):
     if where is None:
         where = {"line": None, "col": 0, "end_line": None, "end_col": 0}
     else:
         where = dict(where)
     if where["line"] is None and node is not None and getattr(node, "lineno", None) is not None:
         where = _position(node)
-    diagnostics.append(dict(kind=kind, message=message, help=help, function=function, **where))
+    diagnostics.append(dict(kind=kind, message=message, help=help, function=function,
+                            module=module, **where))
 
 
 def _own_nodes(nodes):
@@ -361,6 +362,7 @@ def check_imports(statements, in_package=False):
                     "`#[py(allow_missing_imports)]` on the %s" % (
                         "module" if mode == "module" else "function"),
                     _name_range(node, module),
+                    module=missing,
                 )
 
 

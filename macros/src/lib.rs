@@ -64,6 +64,8 @@ pub fn py_module(input: TokenStream) -> TokenStream {
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]
+mod hermetic;
+#[cfg(test)]
 mod snapshots;
 #[cfg(test)]
 mod tests;

@@ -106,18 +106,78 @@ fn start() -> Result<(), String> {
                 return Err(problem);
             }
             promote_libpython_symbols();
-            Python::initialize();
-            if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
-                // The import checks see what the program will import.
-                let _ = Python::try_attach(|py| -> PyResult<()> {
+            if !started {
+                initialize()?;
+                // What `site` would add, without running any of its code:
+                // `sitecustomize`, `usercustomize` and the `import` lines
+                // of `.pth` files stay out of the compiler.
+                Python::try_attach(|py| -> PyResult<()> {
                     let scope = PyDict::new(py);
-                    scope.set_item("venv", venv)?;
-                    py.run(pyfn_common::VENV_ACTIVATE, Some(&scope), Some(&scope))
-                });
+                    scope.set_item("venv", std::env::var_os("VIRTUAL_ENV"))?;
+                    scope.set_item("run_code", false)?;
+                    py.run(pyfn_common::SITE, Some(&scope), Some(&scope))
+                })
+                .ok_or("cannot attach to CPython inside the compiler")?
+                .map_err(|err| format!("CPython's site setup failed inside the compiler: {err}"))?;
             }
             Ok(())
         })
         .clone()
+}
+
+/// Starts CPython as `python -S` would, without the `site` module (whose
+/// `.pth` files and customisation modules run arbitrary code), without
+/// signal handlers (the compiler's are its own) and named after the
+/// compiler's own executable, so that no `python3` on `PATH` (a virtual
+/// environment's, say) decides where the standard library is. A failure is
+/// returned, not the process ended.
+fn initialize() -> Result<(), String> {
+    use pyo3::ffi;
+    let program = std::env::current_exe()
+        .ok()
+        .and_then(|exe| CString::new(exe.into_os_string().into_encoded_bytes()).ok());
+    // SAFETY: `PyConfig_InitPythonConfig` initialises every field of the
+    // zeroed config before any is read; the strings are copied by CPython;
+    // the config is cleared once, after use; the interpreter is started
+    // once (`start` runs this under a `OnceLock`, and only when it is not
+    // running); the thread that started it releases it right after, as
+    // pyo3's `Python::initialize` does.
+    unsafe {
+        let mut config: Box<std::mem::MaybeUninit<ffi::PyConfig>> =
+            Box::new(std::mem::MaybeUninit::zeroed());
+        let config = config.as_mut_ptr();
+        ffi::PyConfig_InitPythonConfig(config);
+        (*config).site_import = 0;
+        (*config).install_signal_handlers = 0;
+        (*config).configure_c_stdio = 0;
+        (*config).parse_argv = 0;
+        let mut status = ffi::PyStatus_Ok();
+        if let Some(program) = &program {
+            status = ffi::PyConfig_SetBytesString(
+                config,
+                &raw mut (*config).program_name,
+                program.as_ptr(),
+            );
+        }
+        if ffi::PyStatus_Exception(status) == 0 {
+            status = ffi::Py_InitializeFromConfig(config);
+        }
+        ffi::PyConfig_Clear(config);
+        if ffi::PyStatus_Exception(status) != 0 {
+            let message = if status.err_msg.is_null() {
+                "unknown error".to_owned()
+            } else {
+                std::ffi::CStr::from_ptr(status.err_msg)
+                    .to_string_lossy()
+                    .into_owned()
+            };
+            return Err(format!(
+                "CPython cannot start inside the compiler: {message}"
+            ));
+        }
+        ffi::PyEval_SaveThread();
+    }
+    Ok(())
 }
 
 /// Why CPython `version` ("3.11") cannot start with `PYTHONHOME` set to
@@ -421,10 +481,29 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
     let exec = PyModule::import(py, "builtins")?.getattr("exec")?;
     quietly(py, || exec.call1((code.bind(py), &scope, &scope)))?;
     let mut analysis = Analysis::default();
+    // Top-level modules not found here, by finding.
+    let mut missing: Vec<(usize, String)> = Vec::new();
     if let Some(found) = scope.get_item("diagnostics")? {
         for item in found.try_iter()? {
-            analysis.findings.push(finding(&item?)?);
+            let item = item?;
+            let module: Option<String> = item.get_item("module")?.extract()?;
+            if let Some(module) = module.filter(|module| !module.contains('.')) {
+                missing.push((analysis.findings.len(), module));
+            }
+            analysis.findings.push(finding(&item)?);
         }
+    }
+    if !missing.is_empty() {
+        let modules: Vec<&str> = missing.iter().map(|(_, module)| module.as_str()).collect();
+        let importable = py.detach(|| importable_by_the_interpreter(&modules));
+        let mut index = 0;
+        analysis.findings.retain(|_| {
+            let keep = !missing
+                .iter()
+                .any(|(at, module)| *at == index && importable.contains(module));
+            index += 1;
+            keep
+        });
     }
     analysis
         .findings
@@ -446,6 +525,85 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
         analysis.defined = defined.extract()?;
     }
     Ok(analysis)
+}
+
+/// Asks the build interpreter itself, as a separate process, which of
+/// `modules` (top-level names) it can import: there `sitecustomize`,
+/// `usercustomize` and `.pth` files run as in any Python program, so a
+/// module only an import hook provides (an editable install, setuptools'
+/// `distutils` shim) is found. The compiler's own interpreter runs none of
+/// that code. Anything that goes wrong (no interpreter to run, a hang)
+/// finds nothing, and the modules are reported as before.
+fn importable_by_the_interpreter(modules: &[&str]) -> std::collections::BTreeSet<String> {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    const FIND: &str = r#"
+import importlib.util, sys
+if sys.path and sys.path[0] == "":
+    del sys.path[0]
+for name in sys.argv[1:]:
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except Exception:
+        found = False
+    if found:
+        print(name)
+"#;
+    let mut found = std::collections::BTreeSet::new();
+    let Some(python) = build_interpreter() else {
+        return found;
+    };
+    let child = Command::new(python)
+        .arg("-c")
+        .arg(FIND)
+        .args(modules)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return found;
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return found;
+            }
+        }
+    }
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut out);
+    }
+    found.extend(
+        out.lines()
+            .filter(|line| modules.contains(line))
+            .map(str::to_owned),
+    );
+    found
+}
+
+/// The `python` the program's imports are checked against: the active
+/// virtual environment's, or the one pyo3 was configured with.
+fn build_interpreter() -> Option<std::path::PathBuf> {
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+        let venv = std::path::Path::new(&venv);
+        for python in [
+            venv.join("bin").join("python"),
+            venv.join("Scripts").join("python.exe"),
+        ] {
+            if python.is_file() {
+                return Some(python);
+            }
+        }
+    }
+    let configured = env!("PYFN_MACRO_PYTHON_EXE");
+    (!configured.is_empty()).then(|| configured.into())
 }
 
 fn start_of(dict: &Bound<'_, PyAny>) -> PyResult<Option<Pos>> {
