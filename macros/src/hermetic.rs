@@ -83,9 +83,10 @@ fn run_child(env: &[(&str, &Path)], remove: &[&str]) -> Child {
         String::from_utf8_lossy(&output.stderr)
     );
     let line = |prefix: &str| {
-        stdout
-            .lines()
-            .find_map(|line| line.find(prefix).map(|at| line[at + prefix.len()..].to_owned()))
+        stdout.lines().find_map(|line| {
+            line.find(prefix)
+                .map(|at| line[at + prefix.len()..].to_owned())
+        })
     };
     Child {
         expansion: line("EXPANSION ").unwrap_or_else(|| panic!("no expansion in\n{stdout}")),

@@ -68,4 +68,6 @@ mod hermetic;
 #[cfg(test)]
 mod snapshots;
 #[cfg(test)]
+mod sweep;
+#[cfg(test)]
 mod tests;

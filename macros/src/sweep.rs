@@ -1,0 +1,353 @@
+//! The build-time checks measured both ways on real code, under whichever
+//! CPython this crate is built for (CI runs 3.9-3.13):
+//!
+//! - nothing valid refused: every self-contained top-level function of the
+//!   whole standard library (every `.py` file under it that CPython
+//!   compiles, tests included), unchanged, as a `py_fn!` with a string
+//!   body, gets no diagnostic;
+//! - nothing invalid let through: every program of CPython's own
+//!   `test_syntax` that CPython rejects is rejected by `py_module!`, and a
+//!   set of real mistakes is reported by `py_fn!`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::tests::serial;
+
+/// Collects, for every top-level `def` of every standard-library `.py` file
+/// that CPython compiles, whose free names are all builtins (or its own
+/// name, for recursion): its name, parameter names, body text and whether
+/// it is `async`. Files are decoded as CPython decodes them (BOM, PEP 263).
+const FUNCTIONS: &std::ffi::CStr = cr#"
+import ast, builtins, io, os, symtable, sysconfig, textwrap, tokenize
+stdlib = sysconfig.get_paths()["stdlib"]
+names = set(dir(builtins))
+functions, files = [], 0
+
+def free_globals(table, out):
+    for symbol in table.get_symbols():
+        if table.get_type() != "module" and symbol.is_global() and symbol.is_referenced():
+            out.add(symbol.get_name())
+    for child in table.get_children():
+        free_globals(child, out)
+
+for root, dirs, entries in os.walk(stdlib):
+    dirs[:] = sorted(d for d in dirs if d not in ("site-packages", "dist-packages", "__pycache__"))
+    for entry in sorted(entries):
+        if not entry.endswith(".py"):
+            continue
+        path = os.path.join(root, entry)
+        with open(path, "rb") as f:
+            data = f.read()
+        try:
+            tree = compile(data, path, "exec", ast.PyCF_ONLY_AST)
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            # Lines as CPython counts them: `str.splitlines` also splits at
+            # form feeds and other separators CPython reads as spaces.
+            text = data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+            lines = text.split("\n")
+        except Exception:
+            continue
+        files += 1
+        for node in tree.body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            text = textwrap.dedent("\n".join(lines[node.lineno - 1:node.end_lineno]))
+            try:
+                table = symtable.symtable(text, "f", "exec")
+            except SyntaxError:
+                continue
+            free = set()
+            free_globals(table, free)
+            if not free <= names | {node.name}:
+                continue
+            a = node.args
+            params = [p.arg for p in a.posonlyargs + a.args]
+            params += [a.vararg.arg] if a.vararg else []
+            params += [p.arg for p in a.kwonlyargs]
+            params += [a.kwarg.arg] if a.kwarg else []
+            head = node.body[0]
+            first = min([head.lineno] + [d.lineno for d in getattr(head, "decorator_list", [])])
+            start = lines[first - 1]
+            col = len(start.encode("utf-8")[:head.col_offset].decode("utf-8")) if first == head.lineno else 0
+            if start[:col].strip():
+                # The body starts on the line of the `def`: `def f(): return 1`.
+                body = "\n".join([start[col:]] + lines[first:node.end_lineno])
+            else:
+                body = "\n".join(lines[first - 1:node.end_lineno])
+            where = "%s:%d" % (os.path.relpath(path, stdlib), node.lineno)
+            functions.append((where, node.name, params, body,
+                              isinstance(node, ast.AsyncFunctionDef)))
+"#;
+
+/// Rust keywords that are Python names: written `r#name` in Rust.
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Names Rust cannot give a function or parameter at all, not even raw.
+const RUST_UNNAMEABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+fn rust_name(name: &str) -> String {
+    if RUST_KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+type Collected = (String, String, Vec<String>, String, bool);
+
+/// The standard library's self-contained functions that `py_fn!` rightly
+/// refuses, as `(file, function, what the diagnostic says)`; each is listed,
+/// with its reason, in docs/diagnostics.md. Their code is valid Python, but
+/// taken out of its file it could not run as written on this CPython.
+const RIGHTLY_REFUSED: &[(&str, &str, &str)] = &[
+    // Runs only on Jython: CPython has no `java` module.
+    ("platform.py", "_java_getprop", "module `java` not found"),
+    // Part of a package: a relative import has nothing to be relative to.
+    (
+        "multiprocessing/dummy/__init__.py",
+        "Pool",
+        "relative import `..pool`",
+    ),
+    (
+        "importlib/resources/_common.py",
+        "from_package",
+        "relative import `._adapters`",
+    ),
+    // Imports a module the test writes to disk before calling it.
+    (
+        "test/test_bdb.py",
+        "tfunc_import",
+        "module `test_module_for_bdb` not found",
+    ),
+    // Imports setuptools, a third-party package, which works only where
+    // it is installed.
+    (
+        "test/support/__init__.py",
+        "missing_compiler_executable",
+        "module `setuptools` not found",
+    ),
+];
+
+/// Every self-contained standard-library function, through `py_fn!` with
+/// its body unchanged as a string: no diagnostic. The only functions left
+/// out are those `py_fn!` cannot declare at all, counted and printed:
+/// `async def`s (a Rust `fn` runs its body to the end) and functions with a
+/// parameter Rust cannot name (`self`, `_`).
+#[test]
+fn stdlib_functions_through_py_fn_give_no_diagnostic() {
+    let _serial = serial();
+    let (files, functions): (usize, Vec<Collected>) = crate::python::with_python(|py| {
+        let scope = PyDict::new(py);
+        py.run(FUNCTIONS, Some(&scope), Some(&scope))
+            .expect("collects the stdlib's functions");
+        let get = |key: &str| scope.get_item(key).expect("readable").expect(key);
+        (
+            get("files").extract().expect("a count"),
+            get("functions").extract().expect("functions"),
+        )
+    });
+    assert!(files > 500, "only {files} stdlib files");
+    let (mut checked, mut asynchronous, mut unnameable, mut refused) = (0, 0, 0, 0);
+    let mut flagged = Vec::new();
+    for (place, name, params, body, is_async) in &functions {
+        if *is_async {
+            asynchronous += 1;
+            continue;
+        }
+        if RUST_UNNAMEABLE.contains(&name.as_str())
+            || params.iter().any(|p| RUST_UNNAMEABLE.contains(&p.as_str()))
+        {
+            unnameable += 1;
+            continue;
+        }
+        let params: Vec<String> = params
+            .iter()
+            .map(|p| format!("{}: Py<PyAny>", rust_name(p)))
+            .collect();
+        let mut hashes = "#".repeat(8);
+        while body.contains(&format!("\"{hashes}")) {
+            hashes.push('#');
+        }
+        let input = format!(
+            "fn {}({}) -> Py<PyAny> {{r{hashes}\"\n{body}\n\"{hashes}}}",
+            rust_name(name),
+            params.join(", ")
+        );
+        let Ok(tokens) = input.parse::<proc_macro2::TokenStream>() else {
+            flagged.push(format!("{place}: {name}: not Rust tokens"));
+            continue;
+        };
+        let out = crate::pipeline::py_fn(tokens).to_string();
+        checked += 1;
+        if let Some(at) = out.find("compile_error") {
+            let file = place
+                .rsplit_once(':')
+                .map_or(place.as_str(), |(file, _)| file);
+            let expected = RIGHTLY_REFUSED.iter().any(|(f, n, says)| {
+                *f == file
+                    && n == name
+                    && out
+                        .split("compile_error")
+                        .skip(1)
+                        .all(|error| error.contains(says))
+            });
+            if expected {
+                refused += 1;
+            } else {
+                flagged.push(format!("{place}: {name}: {}", &out[at..]));
+            }
+        }
+    }
+    eprintln!(
+        "{files} stdlib files: {} self-contained functions, {checked} checked through py_fn!, \
+         {refused} rightly refused (listed), left out: {asynchronous} async, {unnameable} with a \
+         name Rust cannot write",
+        functions.len()
+    );
+    assert!(checked > 500, "only {checked} functions checked");
+    assert!(
+        flagged.is_empty(),
+        "{} of {checked} flagged:\n{}",
+        flagged.len(),
+        flagged.join("\n")
+    );
+}
+
+/// The programs of CPython's `test_syntax` (its doctests, and the literal
+/// sources its test methods check) that CPython itself rejects.
+const INVALID: &std::ffi::CStr = cr#"
+import ast, doctest, os, sysconfig
+path = os.path.join(sysconfig.get_paths()["stdlib"], "test", "test_syntax.py")
+with open(path, encoding="utf-8") as f:
+    text = f.read()
+tree = ast.parse(text)
+sources = []
+doc = ast.get_docstring(tree, clean=False) or ""
+for example in doctest.DocTestParser().get_examples(doc):
+    sources.append(example.source)
+for node in ast.walk(tree):
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("_check_error", "_check_noerror") and node.args
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        if node.func.attr == "_check_error":
+            sources.append(node.args[0].value)
+invalid = []
+for source in sources:
+    try:
+        compile(source, "<test_syntax>", "exec")
+    except (SyntaxError, ValueError):
+        invalid.append(source)
+    except Exception:
+        pass
+"#;
+
+/// Every invalid program of CPython's `test_syntax`, as a `py_module!`
+/// file, is a compile error.
+#[test]
+fn cpythons_invalid_programs_are_all_rejected() {
+    let _serial = serial();
+    let invalid: Vec<String> = crate::python::with_python(|py| {
+        let scope = PyDict::new(py);
+        py.run(INVALID, Some(&scope), Some(&scope)).expect(
+            "reads CPython's test/test_syntax.py (a CPython without its test package cannot run this test)",
+        );
+        scope
+            .get_item("invalid")
+            .expect("readable")
+            .expect("invalid")
+            .extract()
+            .expect("sources")
+    });
+    assert!(
+        invalid.len() > 100,
+        "only {} invalid programs",
+        invalid.len()
+    );
+    let dir = std::env::temp_dir().join(format!("pyfn-test-syntax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch dir");
+    let mut let_through = Vec::new();
+    for (index, source) in invalid.iter().enumerate() {
+        let path = dir.join(format!("case{index}.py"));
+        std::fs::write(&path, source).expect("writes");
+        let input = format!("mod m {{ file = {:?}; }}", path.display().to_string());
+        let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
+        if !out.contains("compile_error") {
+            let_through.push(source.clone());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("{} invalid programs of test_syntax rejected", invalid.len());
+    assert!(
+        let_through.is_empty(),
+        "{} let through:\n{}",
+        let_through.len(),
+        let_through.join("\n---\n")
+    );
+}
+
+/// Real mistakes, each reported (with the check that reports it), on every
+/// CPython: the ui cases pin their exact text under one version only.
+#[test]
+fn real_mistakes_are_all_reported() {
+    let _serial = serial();
+    let cases = [
+        (
+            "undefined name",
+            "fn f(a: i64) -> i64 {\n    totl = a\n    return total\n}",
+        ),
+        (
+            "attribute of a typo",
+            "fn f() -> i64 {\n    import math\n    return maht.floor(1.5)\n}",
+        ),
+        (
+            "missing import",
+            "fn f() -> i64 {\n    import surely_missing_pyfn_module\n    return 1\n}",
+        ),
+        (
+            "missing from-import module",
+            "fn f() -> i64 {\n    from surely_missing_pyfn_module import x\n    return x\n}",
+        ),
+        (
+            "missing return",
+            "fn f(a: i64) -> i64 {\n    if a:\n        return\n    print(a)\n}",
+        ),
+        ("no return at all", "fn f(a: i64) -> String {\n    a + 1\n}"),
+        ("generator for a value", "fn f() -> i64 {\n    yield 1\n}"),
+        (
+            "builtin-named wrapper",
+            "fn sum(xs: Vec<i64>) -> i64 {\n    return sum(xs)\n}",
+        ),
+        (
+            "super outside a class",
+            "fn f() -> i64 {\n    return super().x\n}",
+        ),
+        ("syntax error", "fn f(a: i64) -> i64 {\n    return a +\n}"),
+        (
+            "string-body syntax error",
+            "fn f() -> i64 {r#\"\n    return (1,\n\"#}",
+        ),
+        (
+            "nonlocal at function level",
+            "fn f() -> i64 {r#\"\n    nonlocal x\n    return 1\n\"#}",
+        ),
+        (
+            "undefined in a comprehension",
+            "fn f(xs: Vec<i64>) -> Vec<i64> {\n    return [y * k for y in xs]\n}",
+        ),
+    ];
+    let mut missed = Vec::new();
+    for (what, input) in cases {
+        let out = crate::pipeline::py_fn(input.parse().expect("tokens")).to_string();
+        if !out.contains("compile_error") {
+            missed.push(what);
+        }
+    }
+    assert!(missed.is_empty(), "not reported: {missed:?}");
+}
