@@ -15,6 +15,11 @@ fn main() {
     println!("cargo:version={version}");
     // The runtime compares it with the CPython it runs on.
     println!("cargo:rustc-env=PYFN_BUILD_PYTHON={version}");
+    // For the tests: the build's `python`, to make venvs of its version.
+    println!(
+        "cargo:rustc-env=PYFN_BUILD_PYTHON_EXE={}",
+        config.executable().unwrap_or_default()
+    );
     // `Py_IsFinalizing` is public from 3.13 on; `_Py_IsFinalizing` before.
     println!("cargo:rustc-check-cfg=cfg(pyfn_py313)");
     if (config.version().major, config.version().minor) >= (3, 13) {

@@ -51,13 +51,12 @@ impl Module {
         let fail = |context: &str, err: PyErr| Error::build_failed(py, caller, context, Some(err));
         self.globals
             .get_or_try_init(py, || {
-                let source = CString::new(self.spec.source).map_err(|_| {
-                    Error::build_failed(py, caller, "the module source holds a NUL byte", None)
-                })?;
-                let file = CString::new(self.spec.file).map_err(|_| {
-                    Error::build_failed(py, caller, "the source file name holds a NUL byte", None)
-                })?;
-                let code = PyCode::compile(py, &source, &file, PyCodeInput::File)
+                // `compile` of a `str`, as the build's check did: the text
+                // is already decoded (a `.py` file's encoding declaration
+                // was applied at build time), so it must not apply again.
+                let code = PyModule::import(py, "builtins")
+                    .and_then(|builtins| builtins.getattr("compile"))
+                    .and_then(|compile| compile.call1((self.spec.source, self.spec.file, "exec")))
                     .map_err(|err| fail("the module source does not compile", err))?;
                 let globals = new_globals(py, self.spec.module, self.spec.file)
                     .map_err(|err| fail("cannot create the module's globals", err))?;

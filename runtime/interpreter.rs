@@ -38,6 +38,11 @@ pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
             {
                 return Err(Error::interpreter_mismatch(caller, problem));
             }
+            // An interpreter someone else started ran `site` for its own
+            // `python`: the environment's packages are added to it.
+            if started_by_pyfn() {
+                return Ok(());
+            }
             crate::venv::activate_from_env(py).map_err(|err| {
                 Error::build_failed(
                     py,
@@ -62,6 +67,53 @@ fn version_mismatch(built: &str, running: (u8, u8)) -> Option<String> {
     })
 }
 
+/// `Ok(true)` once pyfn has started the interpreter (and set up `site`
+/// itself); `Ok(false)` if it found it started by someone else.
+static STARTED: std::sync::OnceLock<std::result::Result<bool, String>> = std::sync::OnceLock::new();
+
+/// Starts the interpreter as a `python` would start for this program: the
+/// standard library found from the build's CPython (never from a `python3`
+/// on `PATH`), then `site` run as `python` runs it, its `.pth` files and
+/// customisation modules included, with `sys.path` exactly that of the
+/// virtual environment's own `python` when `VIRTUAL_ENV` is set (only then).
+fn start() -> std::result::Result<(), String> {
+    STARTED
+        .get_or_init(|| {
+            // SAFETY: may be called at any time.
+            if unsafe { ffi::Py_IsInitialized() } != 0 {
+                return Ok(false);
+            }
+            let program = pyfn_common::current_program();
+            // SAFETY: not started; `STARTED` runs this once per process
+            // (another user of CPython starting it at this very moment
+            // is not supported, as with pyo3's own `Python::initialize`).
+            unsafe { pyfn_common::start_without_site(program.as_deref()) }
+                .map_err(|err| format!("the Python interpreter cannot start: {err}"))?;
+            Python::try_attach(|py| -> pyo3::PyResult<()> {
+                let scope = pyo3::types::PyDict::new(py);
+                pyo3::types::PyDictMethods::set_item(
+                    &scope,
+                    "venv",
+                    std::env::var_os("VIRTUAL_ENV"),
+                )?;
+                pyo3::types::PyDictMethods::set_item(&scope, "run_code", true)?;
+                py.run(pyfn_common::SITE, Some(&scope), Some(&scope))
+            })
+            .ok_or("the Python interpreter started but cannot be attached to")?
+            .map_err(|err| format!("Python's site set-up failed: {err}"))?;
+            Ok(true)
+        })
+        .as_ref()
+        .map(|_| ())
+        .map_err(Clone::clone)
+}
+
+/// Whether pyfn started the interpreter itself (and so set up `site` and
+/// the virtual environment as their `python` would).
+fn started_by_pyfn() -> bool {
+    matches!(STARTED.get(), Some(Ok(true)))
+}
+
 /// Runs `f` attached to the interpreter, starting it if needed.
 #[doc(hidden)]
 #[inline]
@@ -72,7 +124,7 @@ where
     // SAFETY: `Py_IsInitialized` may be called at any time, even before
     // the interpreter starts.
     if unsafe { ffi::Py_IsInitialized() } == 0 {
-        Python::initialize();
+        start().map_err(|problem| Error::interpreter_mismatch(function.name(), problem))?;
     }
     if !crate::thread::keep() {
         return Err(Error::thread_exiting(function.name()));

@@ -313,3 +313,17 @@ fn a_file_with_a_byte_order_mark_runs() -> pyfn::Result<()> {
     assert_eq!(with_bom::twice(21)?, 42);
     Ok(())
 }
+
+pyfn::py_module! {
+    mod latin1 {
+        file = "tests/python/latin1.py";
+        pub def cafe;
+    }
+}
+
+/// A file with a PEP 263 encoding declaration is read as CPython reads it.
+#[test]
+fn a_file_in_latin1_runs() -> pyfn::Result<()> {
+    assert_eq!(latin1::cafe()?, "caf\u{e9}");
+    Ok(())
+}

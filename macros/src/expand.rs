@@ -14,7 +14,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::check::Checked;
-use crate::model::{Default, Function, Module, Return};
+use crate::model::{Default, Function, Module, ModuleFile, Return};
 use crate::types::type_text;
 
 /// A `py_fn!` item or `def`: the Rust function.
@@ -86,7 +86,10 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
     let module_static = code.map(|code| {
         let (source, file) = match &code.file {
             // `include_str!` makes Cargo rebuild when the file changes.
-            Some(path) => (
+            Some(ModuleFile {
+                path,
+                verbatim: true,
+            }) => (
                 quote!(::core::include_str!(::core::concat!(
                     ::core::env!("CARGO_MANIFEST_DIR"),
                     "/",
@@ -94,6 +97,23 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                 ))),
                 quote!(#path),
             ),
+            // Not UTF-8 as it stands: the text CPython decodes, and the
+            // bytes read only for Cargo to track the file.
+            Some(ModuleFile {
+                path,
+                verbatim: false,
+            }) => {
+                let text = &code.python.text;
+                (
+                    quote!({
+                        const _: &[::core::primitive::u8] = ::core::include_bytes!(
+                            ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path)
+                        );
+                        #text
+                    }),
+                    quote!(#path),
+                )
+            }
             None => {
                 let text = &code.python.text;
                 (quote!(#text), quote!(::core::file!()))

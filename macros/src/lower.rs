@@ -10,7 +10,9 @@ use proc_macro2::Span;
 use syn::{Attribute, FnArg, GenericParam, Ident, LifetimeParam, LitStr, Pat, ReturnType, Type};
 
 use crate::errors::Errors;
-use crate::model::{Code, Default, Function, Module, ModuleCode, Options, Param, Return};
+use crate::model::{
+    Code, Default, Function, Module, ModuleCode, ModuleFile, Options, Param, Return,
+};
 use crate::parse::{self, DefItem, ItemFn, ModuleInput, ModuleItem};
 use crate::python::{self, FindingKind, Mode, PySignature, Request};
 use crate::render::{self, Layout, PySource, TokenSource};
@@ -701,34 +703,45 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
     }
 }
 
-/// The `.py` file named by `lit`, relative to the crate's `Cargo.toml`.
-fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<(PySource, Option<String>)> {
+/// The `.py` file named by `lit`, relative to the crate's `Cargo.toml`,
+/// decoded as CPython decodes a source file (byte order mark, PEP 263
+/// encoding declaration).
+fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<(PySource, Option<ModuleFile>)> {
     let path = lit.value();
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     let full = std::path::Path::new(&dir).join(&path);
-    match std::fs::read_to_string(&full) {
-        Ok(text) => Some((
-            PySource {
-                // As CPython reads a file: a UTF-8 byte order mark is not
-                // text. (The runtime compiles the file's bytes, which
-                // CPython reads the same way.)
-                text: text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned(),
-                header_end: 0,
-                layout: Layout::File {
-                    span: lit.span(),
-                    path: path.clone(),
-                },
-            },
-            Some(path),
-        )),
+    let bytes = match std::fs::read(&full) {
+        Ok(bytes) => bytes,
         Err(err) => {
             errors.push(syn::Error::new(
                 lit.span(),
                 format!("cannot read `{path}` (relative to the crate's `Cargo.toml`): {err}"),
             ));
-            None
+            return None;
         }
-    }
+    };
+    let text = match python::decode_source(&bytes) {
+        Ok(text) => text,
+        Err(problem) => {
+            errors.push(syn::Error::new(
+                lit.span(),
+                format!("CPython cannot read `{path}`: {problem}"),
+            ));
+            return None;
+        }
+    };
+    let verbatim = text.as_bytes() == bytes.as_slice();
+    Some((
+        PySource {
+            text,
+            header_end: 0,
+            layout: Layout::File {
+                span: lit.span(),
+                path: path.clone(),
+            },
+        },
+        Some(ModuleFile { path, verbatim }),
+    ))
 }
 
 fn missing_def(ident: &Ident, name: &str, defined: &[String]) -> syn::Error {

@@ -119,11 +119,21 @@ pub struct Module {
     pub functions: Vec<Function>,
 }
 
+/// A module's `.py` file.
+pub struct ModuleFile {
+    /// Relative to `Cargo.toml`.
+    pub path: String,
+    /// The file's bytes are exactly its text in UTF-8 (no byte order mark,
+    /// no other encoding): embedded with `include_str!`. Otherwise the text
+    /// CPython decodes is embedded, and the file is read with
+    /// `include_bytes!` only so that Cargo rebuilds when it changes.
+    pub verbatim: bool,
+}
+
 /// A module's Python, and what CPython found in it.
 pub struct ModuleCode {
     pub python: PySource,
-    /// `Some(path)`: a `.py` file relative to `Cargo.toml`, embedded with
-    /// `include_str!` (which makes Cargo rebuild when it changes).
-    pub file: Option<String>,
+    /// A `.py` file, rather than inline source.
+    pub file: Option<ModuleFile>,
     pub analysis: Analysis,
 }

@@ -107,7 +107,10 @@ fn start() -> Result<(), String> {
             }
             promote_libpython_symbols();
             if !started {
-                initialize()?;
+                let program = pyfn_common::current_program();
+                // SAFETY: not started, and `START` runs this once.
+                unsafe { pyfn_common::start_without_site(program.as_deref()) }
+                    .map_err(|err| format!("CPython cannot start inside the compiler: {err}"))?;
                 // What `site` would add, without running any of its code:
                 // `sitecustomize`, `usercustomize` and the `import` lines
                 // of `.pth` files stay out of the compiler.
@@ -123,61 +126,6 @@ fn start() -> Result<(), String> {
             Ok(())
         })
         .clone()
-}
-
-/// Starts CPython as `python -S` would, without the `site` module (whose
-/// `.pth` files and customisation modules run arbitrary code), without
-/// signal handlers (the compiler's are its own) and named after the
-/// compiler's own executable, so that no `python3` on `PATH` (a virtual
-/// environment's, say) decides where the standard library is. A failure is
-/// returned, not the process ended.
-fn initialize() -> Result<(), String> {
-    use pyo3::ffi;
-    let program = std::env::current_exe()
-        .ok()
-        .and_then(|exe| CString::new(exe.into_os_string().into_encoded_bytes()).ok());
-    // SAFETY: `PyConfig_InitPythonConfig` initialises every field of the
-    // zeroed config before any is read; the strings are copied by CPython;
-    // the config is cleared once, after use; the interpreter is started
-    // once (`start` runs this under a `OnceLock`, and only when it is not
-    // running); the thread that started it releases it right after, as
-    // pyo3's `Python::initialize` does.
-    unsafe {
-        let mut config: Box<std::mem::MaybeUninit<ffi::PyConfig>> =
-            Box::new(std::mem::MaybeUninit::zeroed());
-        let config = config.as_mut_ptr();
-        ffi::PyConfig_InitPythonConfig(config);
-        (*config).site_import = 0;
-        (*config).install_signal_handlers = 0;
-        (*config).configure_c_stdio = 0;
-        (*config).parse_argv = 0;
-        let mut status = ffi::PyStatus_Ok();
-        if let Some(program) = &program {
-            status = ffi::PyConfig_SetBytesString(
-                config,
-                &raw mut (*config).program_name,
-                program.as_ptr(),
-            );
-        }
-        if ffi::PyStatus_Exception(status) == 0 {
-            status = ffi::Py_InitializeFromConfig(config);
-        }
-        ffi::PyConfig_Clear(config);
-        if ffi::PyStatus_Exception(status) != 0 {
-            let message = if status.err_msg.is_null() {
-                "unknown error".to_owned()
-            } else {
-                std::ffi::CStr::from_ptr(status.err_msg)
-                    .to_string_lossy()
-                    .into_owned()
-            };
-            return Err(format!(
-                "CPython cannot start inside the compiler: {message}"
-            ));
-        }
-        ffi::PyEval_SaveThread();
-    }
-    Ok(())
 }
 
 /// Why CPython `version` ("3.11") cannot start with `PYTHONHOME` set to
@@ -243,9 +191,18 @@ pub fn compile(text: &str) -> Result<(), Failure> {
     run(|py| compile_in(py, &text))?
 }
 
+/// `compile(text, "<py_fn>", "exec")` of a `str`, as the runtime compiles
+/// a module: a `.py` file's encoding declaration was applied when it was
+/// read, and must not apply again to the decoded text.
 fn compile_in(py: Python<'_>, text: &std::ffi::CStr) -> Result<(), Failure> {
     quietly(py, || {
-        PyCode::compile(py, text, c"<py_fn>", PyCodeInput::File).map(drop)
+        let text = text
+            .to_str()
+            .map_err(|err| pyo3::exceptions::PyValueError::new_err(err.to_string()))?;
+        PyModule::import(py, "builtins")?
+            .getattr("compile")?
+            .call1((text, "<py_fn>", "exec"))
+            .map(drop)
     })
     .map_err(|err| Failure::Rejected(rejection(py, &err)))
 }
@@ -283,6 +240,34 @@ pub enum Mode {
     },
     /// A module; `exposed` are the functions Rust calls.
     Module { exposed: Vec<(String, ReturnKind)> },
+}
+
+/// `bytes`, a source file, decoded as CPython decodes one: a UTF-8 byte
+/// order mark, or a PEP 263 encoding declaration, else UTF-8. The problem,
+/// as CPython words it, if it cannot be decoded.
+pub fn decode_source(bytes: &[u8]) -> Result<String, String> {
+    const DECODE: &std::ffi::CStr = cr#"
+import io, tokenize
+encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+text = data.decode(encoding)
+"#;
+    run(|py| {
+        let scope = PyDict::new(py);
+        let decoded = scope
+            .set_item("data", pyo3::types::PyBytes::new(py, bytes))
+            .and_then(|()| quietly(py, || py.run(DECODE, Some(&scope), Some(&scope))))
+            .and_then(|()| {
+                scope
+                    .get_item("text")?
+                    .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err("text"))?
+                    .extract::<String>()
+            });
+        decoded.map_err(|err| describe(py, &err))
+    })
+    .map_err(|failure| match failure {
+        Failure::Environment(message) | Failure::Internal(message) => message,
+        Failure::Rejected(rejection) => format!("{}: {}", rejection.kind, rejection.message),
+    })?
 }
 
 /// Compiles `request.text`, then analyses it: one trip to CPython.

@@ -696,6 +696,33 @@ fn module_file_with_a_byte_order_mark() {
     assert!(out.contains("pub fn twice"), "{out}");
 }
 
+/// A `.py` file with a PEP 263 encoding declaration is decoded as CPython
+/// decodes it, and embedded as that text; one CPython cannot decode is an
+/// error at the path, with CPython's words.
+#[test]
+fn module_files_are_decoded_as_cpython_decodes_them() {
+    let _serial = serial();
+    let out = crate::pipeline::py_module(
+        "mod m { file = \"tests/fixtures/latin1.py\"; pub def cafe; }"
+            .parse()
+            .expect("tokens"),
+    )
+    .to_string();
+    assert!(!out.contains("compile_error"), "{out}");
+    assert!(out.contains("include_bytes"), "{out}");
+    assert!(out.contains("CAFE = \\\"caf\u{e9}\\\""), "{out}");
+    let out = crate::pipeline::py_module(
+        "mod m { file = \"tests/fixtures/unknown_encoding.py\"; pub def f; }"
+            .parse()
+            .expect("tokens"),
+    )
+    .to_string();
+    assert!(
+        out.contains("CPython cannot read `tests/fixtures/unknown_encoding.py`: SyntaxError: unknown encoding"),
+        "{out}"
+    );
+}
+
 /// Every top-level module of the running CPython's standard library,
 /// unchanged, as a `py_module!` file: no diagnostic at all. (Only files
 /// CPython itself cannot compile here are left out: none in 3.9-3.13.)
