@@ -114,6 +114,16 @@ fn started_by_pyfn() -> bool {
     matches!(STARTED.get(), Some(Ok(true)))
 }
 
+/// [`crate::initialize`]: starts the interpreter if needed, and prepares it.
+pub(crate) fn initialize() -> Result<()> {
+    const CALLER: &str = "pyfn::initialize";
+    // SAFETY: may be called at any time.
+    if unsafe { ffi::Py_IsInitialized() } == 0 {
+        start().map_err(|problem| Error::interpreter_mismatch(CALLER, problem))?;
+    }
+    Python::try_attach(|py| prepare(py, CALLER)).unwrap_or_else(|| Err(Error::interpreter(CALLER)))
+}
+
 /// Runs `f` attached to the interpreter, starting it if needed.
 #[doc(hidden)]
 #[inline]

@@ -143,9 +143,62 @@ pub use iter::Iter;
 #[doc(inline)]
 pub use pyfn_macros::{py_fn, py_module};
 
-/// The pyo3 pyfn is built on, for naming `Python`, `Bound`, `Py` and
-/// `PyAny` in signatures without a direct dependency.
+/// The pyo3 pyfn is built on, with its `macros` feature: for naming
+/// `Python`, `Bound`, `Py` and `PyAny` in signatures, and for
+/// `#[derive(FromPyObject)]`, `#[pyclass]` and `#[pyfunction]`, without a
+/// direct dependency. pyo3's macros name `::pyo3` unless told otherwise:
+/// through this re-export, add `#[pyo3(crate = "pyfn::pyo3")]`.
+///
+/// ```
+/// use pyfn::pyo3::FromPyObject;
+///
+/// #[derive(FromPyObject, Debug, PartialEq)]
+/// #[pyo3(crate = "pyfn::pyo3")]
+/// struct Point {
+///     x: i64,
+///     y: i64,
+/// }
+///
+/// pyfn::py_fn! {
+///     fn origin() -> Point {r#"
+///         class P:
+///             x = 0
+///             y = 0
+///         return P()
+///     "#}
+/// }
+///
+/// # fn main() -> pyfn::Result<()> {
+/// assert_eq!(origin()?, Point { x: 0, y: 0 });
+/// # Ok(())
+/// # }
+/// ```
 pub use pyo3;
+
+/// Starts the interpreter as pyfn's first call would (see the README's
+/// "Interpreter and environment"), if it is not running yet. Only needed
+/// to use pyo3 directly (`pyfn::pyo3::Python::attach`) before any pyfn
+/// function has been called: without a running interpreter, pyo3's
+/// `attach` panics (pyfn's own functions start it themselves).
+///
+/// ```
+/// use pyfn::pyo3::prelude::*;
+///
+/// # fn main() -> pyfn::Result<()> {
+/// pyfn::initialize()?;
+/// let version = Python::attach(|py| py.version_info().major);
+/// assert_eq!(version, 3);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// An [`ErrorKind::Interpreter`] error if CPython cannot start, or is not
+/// the version pyfn was built for.
+pub fn initialize() -> Result<()> {
+    interpreter::initialize()
+}
 
 /// Used by the code `py_fn!` generates. Not public API: it changes without
 /// notice.

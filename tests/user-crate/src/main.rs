@@ -37,4 +37,24 @@ mod tests {
     fn adds() {
         assert_eq!(super::add(40, 2).unwrap(), 42);
     }
+
+    /// pyo3 through the re-export, without a pyo3 dependency of its own
+    /// (so without pyo3's `auto-initialize`): `pyfn::initialize` first,
+    /// then `Python::attach`, and pyo3's derive macros.
+    #[test]
+    fn pyo3_through_pyfn() {
+        use pyfn::pyo3::prelude::*;
+
+        #[derive(FromPyObject)]
+        #[pyo3(crate = "pyfn::pyo3")]
+        struct Pair(i64, i64);
+
+        pyfn::initialize().expect("CPython starts");
+        let Pair(a, b) = Python::attach(|py| {
+            py.eval(c"(1, 2)", None, None)
+                .and_then(|pair| pair.extract())
+                .expect("a pair")
+        });
+        assert_eq!((a, b), (1, 2));
+    }
 }
