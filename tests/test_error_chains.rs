@@ -10,7 +10,7 @@
 
 use std::error::Error as _;
 
-use pyfn::pyo3::types::{PyAnyMethods, PyModule};
+use pyfn::pyo3::types::{PyAnyMethods, PyModule, PyTracebackMethods};
 use pyfn::pyo3::{PyErr, Python};
 use pyfn::{Chained, Error, ErrorKind, py_fn, py_module};
 
@@ -211,6 +211,13 @@ py_module! {
         "#;
         pub fn parse(text: &str);
         pub fn ratio(a: i64, b: i64) -> f64;
+    }
+}
+
+py_module! {
+    mod one_line {
+        source = r"def half(x): return x.real / 0";
+        pub fn half(x: i64) -> f64;
     }
 }
 
@@ -585,18 +592,86 @@ fn errors_format_on_any_thread_without_python() {
     assert_eq!(formatted, expected);
 }
 
+/// `linecache.getline(file, line)`.
+fn cached_line(file: &str, line: usize) -> String {
+    Python::attach(|py| {
+        py.import("linecache")
+            .and_then(|linecache| linecache.getattr("getline")?.call1((file, line)))
+            .and_then(|text| text.extract())
+            .unwrap()
+    })
+}
+
+/// How CPython shows a source line and the carets under `x.real / 0`
+/// (`~~~~~~~^~~`) in it: the line without its indentation, the carets at
+/// the same place below.
+fn shown_with_carets(line: &str) -> String {
+    let shown = line.trim_start();
+    let at = shown.find(".real").expect("the expression") - 1;
+    format!(
+        "    {}\n    {}~~~~~~~^~~\n",
+        shown.trim_end(),
+        " ".repeat(at)
+    )
+}
+
 #[test]
 fn caret_columns_in_an_inline_module() {
-    let err = errors::ratio(1, 0).unwrap_err();
-    let traceback = err.traceback().unwrap();
-    let line = line_of("                return a.real / b");
-    // Carets exist from 3.11 on; before, the line alone.
-    let expected = if python_version() >= (3, 11) {
-        format!(
-            "line {line}, in ratio\n    return a.real / b\n           ~~~~~~~^~~\nZeroDivisionError"
-        )
-    } else {
-        format!("line {line}, in ratio\n    return a.real / b\nZeroDivisionError")
-    };
-    assert!(traceback.contains(&expected), "{traceback}");
+    let version = python_version();
+    for (err, needle, function) in [
+        (
+            errors::ratio(1, 0).unwrap_err(),
+            // Split, so that only the Python line holds it whole.
+            concat!("                return a.real", " / b"),
+            "ratio",
+        ),
+        (
+            // The code right after the quote: its columns are those after
+            // `source = r"`.
+            one_line::half(1).unwrap_err(),
+            concat!(r#"source = r"def half(x): "#, r#"return x.real / 0";"#),
+            "half",
+        ),
+    ] {
+        let line = line_of(needle);
+        let rs_line = include_str!("test_error_chains.rs")
+            .lines()
+            .nth(line - 1)
+            .unwrap();
+        // linecache holds the line at its `.rs` columns.
+        let cached = cached_line(file!(), line);
+        assert_eq!(
+            cached.find(".real"),
+            rs_line.find(".real"),
+            "{cached:?} / {rs_line:?}"
+        );
+        let traceback = err.traceback().unwrap();
+        let frame = format!("line {line}, in {function}\n");
+        if version >= (3, 11) {
+            // The traceback module (what pyfn shows), from linecache.
+            let expected = format!("{frame}{}", shown_with_carets(&cached));
+            assert!(traceback.contains(&expected), "{expected}\nin\n{traceback}");
+        } else {
+            // No carets before 3.11.
+            let expected = format!("{frame}    {}\nZeroDivisionError", cached.trim());
+            assert!(traceback.contains(&expected), "{expected}\nin\n{traceback}");
+        }
+        if ((3, 11)..(3, 13)).contains(&version) {
+            // CPython's C printer (PyErr_Display, pyo3's PyErr::print)
+            // opens the `.rs` file itself (cargo test runs in the crate's
+            // directory): the carets under its own line. They were at
+            // column 0 while the code had the dedented columns. (3.13's C
+            // printer shows no carets.)
+            let printed = Python::attach(|py| {
+                err.py_err()
+                    .unwrap()
+                    .traceback(py)
+                    .unwrap()
+                    .format()
+                    .unwrap()
+            });
+            let expected = format!("{frame}{}", shown_with_carets(rs_line));
+            assert!(printed.contains(&expected), "{expected}\nin\n{printed}");
+        }
+    }
 }
