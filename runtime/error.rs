@@ -26,7 +26,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///   `Type: message` as the last line of CPython's traceback writes it
 ///   (``Python function `ratio` raised ZeroDivisionError: division by
 ///   zero``). No traceback.
-/// - [`Debug`](fmt::Debug) (`{:?}`) is that line, a blank line, then
+/// - [`Debug`](fmt::Debug) (`{:?}`) is that line, then, where it says
+///   more than the exception's line, a blank line and
 ///   [`report`](Error::report): exactly what `traceback.format_exception`
 ///   prints, with the chained exceptions, notes and exception groups.
 ///   `{:#?}` lists the fields instead.
