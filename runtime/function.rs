@@ -51,21 +51,41 @@ impl Module {
         let fail = |context: &str, err: PyErr| Error::build_failed(py, caller, context, Some(err));
         self.globals
             .get_or_try_init(py, || {
-                // `compile` of a `str`, as the build's check did: the text
-                // is already decoded (a `.py` file's encoding declaration
-                // was applied at build time), so it must not apply again.
-                let code = PyModule::import(py, "builtins")
-                    .and_then(|builtins| builtins.getattr("compile"))
-                    .and_then(|compile| compile.call1((self.spec.source, self.spec.file, "exec")))
+                let spec = &self.spec;
+                // An inline source was dedented: its code gets the `.rs`
+                // columns back, and tracebacks its `.rs` lines, so that
+                // carets fall under the right text whoever prints them
+                // (CPython's C printer reads the `.rs` file itself).
+                let (code, lines) = if spec.columns.is_empty() {
+                    // `compile` of a `str`, as the build's check did: the
+                    // text is already decoded (a `.py` file's encoding
+                    // declaration was applied at build time), so it must
+                    // not apply again.
+                    let code = PyModule::import(py, "builtins")
+                        .and_then(|builtins| builtins.getattr("compile"))
+                        .and_then(|compile| compile.call1((spec.source, spec.file, "exec")))
+                        .map_err(|err| fail("the module source does not compile", err))?;
+                    (code, std::borrow::Cow::Borrowed(spec.source))
+                } else {
+                    let code = crate::lines::compile_at_columns(
+                        py,
+                        spec.source,
+                        spec.file,
+                        spec.columns_from,
+                        spec.columns,
+                    )
                     .map_err(|err| fail("the module source does not compile", err))?;
-                let globals = new_globals(py, self.spec.module, self.spec.file)
+                    let lines = crate::lines::realign(spec.source, spec.columns_from, spec.columns);
+                    (code, std::borrow::Cow::Owned(lines))
+                };
+                let globals = new_globals(py, spec.module, spec.file)
                     .map_err(|err| fail("cannot create the module's globals", err))?;
                 PyModule::import(py, "builtins")
                     .and_then(|builtins| builtins.getattr("exec"))
                     .and_then(|exec| {
                         // Tracebacks show the lines the binary carries,
                         // even while the module's top level runs.
-                        crate::lines::register(py, self.spec.file, self.spec.source)?;
+                        crate::lines::register(py, spec.file, &lines)?;
                         exec.call1((code, &globals))
                     })
                     .map_err(|err| fail("the module source raised while running", err))?;

@@ -134,11 +134,12 @@ mod function;
 mod interpreter;
 mod iter;
 mod lines;
+mod report;
 mod spec;
 mod thread;
 mod venv;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Chained, Error, ErrorKind, Result};
 pub use iter::Iter;
 #[doc(inline)]
 pub use pyfn_macros::{py_fn, py_module};

@@ -47,4 +47,11 @@ pub struct ModuleSpec {
     pub file: &'static str,
     /// `__name__`: the Rust module's path.
     pub module: &'static str,
+    /// The line of `columns[0]`.
+    pub columns_from: usize,
+    /// For an inline source whose lines are the `.rs` file's: for each of
+    /// its lines, the UTF-8 bytes the dedent took from its start. The
+    /// compiled code's columns get them back, so that they are the `.rs`
+    /// file's, as its line numbers are. Empty for a `.py` file.
+    pub columns: &'static [u32],
 }

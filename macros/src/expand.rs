@@ -119,6 +119,11 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                 (quote!(#text), quote!(::core::file!()))
             }
         };
+        // What the dedent took from each line, given back at run time.
+        let (first_line, columns) = code.python.lost_columns();
+        let columns = columns
+            .iter()
+            .map(|&column| u32::try_from(column).unwrap_or(u32::MAX));
         quote! {
             // Runs once per process, on the first call of a function.
             pub(super) static MODULE: ::pyfn::__private::Module =
@@ -126,6 +131,8 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                     source: #source,
                     file: #file,
                     module: ::core::module_path!(),
+                    columns_from: #first_line,
+                    columns: &[#(#columns),*],
                 });
         }
     });

@@ -21,6 +21,18 @@ pub struct PySource {
     pub layout: Layout,
 }
 
+impl PySource {
+    /// For a module source whose lines are the `.rs` file's: its first line,
+    /// and the bytes each line lost to the dedent ([`StrLayout::columns`]).
+    /// `(0, [])` otherwise.
+    pub fn lost_columns(&self) -> (usize, &[usize]) {
+        match &self.layout {
+            Layout::Str(layout) => (layout.first_line, &layout.columns),
+            _ => (0, &[]),
+        }
+    }
+}
+
 pub enum Layout {
     /// Token form: every token's Python range and Rust span, in order.
     Tokens(Vec<Located>),
@@ -56,6 +68,13 @@ pub struct StrLayout {
     /// The `.rs` and Python columns of the text after the opening quote.
     pub first_rs_col: usize,
     pub first_py_col: usize,
+    /// A module source whose lines are the `.rs` file's: for each line of
+    /// the literal, the UTF-8 bytes its start lost (the dedent; on the
+    /// first line, everything before the code), 0 on blank lines, trailing
+    /// zeros dropped. The runtime adds them back to the compiled code's
+    /// columns, so that tracebacks put carets under the `.rs` text. Empty
+    /// otherwise.
+    pub columns: Vec<usize>,
 }
 
 const STRING_FORM_HINT: &str = "write the body as a string literal instead: `{r#\"…\"#}`";
@@ -610,6 +629,7 @@ pub fn render_str(lit: &syn::LitStr, header: &[String], errors: &mut Errors) -> 
             dedent: 0,
             first_rs_col,
             first_py_col,
+            columns: Vec::new(),
         }),
     })
 }
@@ -621,7 +641,14 @@ pub fn render_module_str(lit: &syn::LitStr, errors: &mut Errors) -> Option<PySou
     let (aligned, start, first_rs_col) = (text.aligned, text.start, text.first_rs_col);
     let mut lines = text.lines;
     // The first line (after the quote) has no indentation of its own.
+    let first_trimmed = lines[0].len() - lines[0].trim_start().len();
     lines[0] = lines[0].trim_start().to_owned();
+    let mut columns = vec![0; lines.len()];
+    if !lines[0].is_empty() {
+        // Assumes the `.rs` text before the quote is ASCII, as it is in
+        // `source = r#"`.
+        columns[0] = first_rs_col + first_trimmed;
+    }
     let inside_token = rows_inside_tokens(&text.value, &lines);
     // Code right after the opening quote is at column 0: nothing is
     // common to every line then (as `textwrap.dedent` would see it).
@@ -637,7 +664,7 @@ pub fn render_module_str(lit: &syn::LitStr, errors: &mut Errors) -> Option<PySou
         .unwrap_or(0);
     // Every line loses the block's indentation where it has it, the lines
     // inside a multi-line string too (as `textwrap.dedent` would).
-    for line in lines.iter_mut().skip(1) {
+    for (line, column) in lines.iter_mut().zip(&mut columns).skip(1) {
         let strip = line
             .chars()
             .take(dedent)
@@ -648,6 +675,16 @@ pub fn render_module_str(lit: &syn::LitStr, errors: &mut Errors) -> Option<PySou
             .nth(strip)
             .map_or(line.len(), |(at, _)| at);
         line.replace_range(..at, "");
+        if !line.trim().is_empty() {
+            *column = at;
+        }
+    }
+    if !aligned {
+        // The lines are not the `.rs` file's: no column of theirs to keep.
+        columns.clear();
+    }
+    while columns.last() == Some(&0) {
+        columns.pop();
     }
     let mut text = "\n".repeat(start.line - 1);
     text.push_str(&lines.join("\n"));
@@ -664,6 +701,7 @@ pub fn render_module_str(lit: &syn::LitStr, errors: &mut Errors) -> Option<PySou
             dedent,
             first_rs_col,
             first_py_col: 0,
+            columns,
         }),
     })
 }
@@ -734,6 +772,36 @@ mod tests {
             text,
             "def f(a):\n    x = \"\"\"a\nb\"\"\" + a\n    if x:\n        return x\n    return 0\n"
         );
+    }
+
+    fn render_module(literal: &str) -> PySource {
+        let lit: syn::LitStr = syn::parse_str(literal).expect("a string literal");
+        let mut errors = Errors::default();
+        let source = render_module_str(&lit, &mut errors);
+        assert!(errors.is_empty(), "unexpected errors");
+        source.expect("rendered")
+    }
+
+    #[test]
+    fn module_source_keeps_the_columns_its_dedent_took() {
+        // Per line: the dedent (4), less inside a multi-line string where
+        // the line had less, nothing on blank lines; trailing zeros gone.
+        let source = render_module(
+            "r#\"\n    def f(x):\n        s = '''\n  in\n'''\n\n        return s\n    \"#",
+        );
+        assert_eq!(
+            source.text,
+            "\ndef f(x):\n    s = '''\nin\n'''\n\n    return s\n\n"
+        );
+        assert_eq!(source.lost_columns(), (1, &[0, 4, 4, 2, 0, 0, 4][..]));
+        // Code right after the quote: everything before it on the line.
+        let source = render_module("r\"  x = 1\"");
+        assert_eq!(source.text, "x = 1\n");
+        assert_eq!(source.lost_columns(), (1, &["r\"  ".len()][..]));
+        // Escapes: the lines are not the `.rs` file's.
+        let source = render_module("\"\\n    x = 1\\n\"");
+        assert_eq!(source.text, "\nx = 1\n\n");
+        assert_eq!(source.lost_columns(), (1, &[][..]));
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod units {
             ),
             file: "tests/fixtures/units.py",
             module: ::core::module_path!(),
+            columns_from: 0usize,
+            columns: &[],
         });
     }
     pub fn to_celsius(f: f64) -> ::pyfn::Result<f64> {

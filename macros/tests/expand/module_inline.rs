@@ -7,6 +7,8 @@ pub mod geometry {
             source: "\n\ndef area(r, n=3):\n    return n * r * r\n\ndef name(x: int) -> str:\n    return str(x)\n\n",
             file: ::core::file!(),
             module: ::core::module_path!(),
+            columns_from: 2usize,
+            columns: &[0u32, 8u32, 8u32, 0u32, 8u32, 8u32],
         });
     }
     pub fn area(r: f64, n: Option<i64>) -> ::pyfn::Result<f64> {
