@@ -83,12 +83,45 @@ fn start() -> std::result::Result<(), String> {
             if unsafe { ffi::Py_IsInitialized() } != 0 {
                 return Ok(false);
             }
-            let program = pyfn_common::current_program();
-            // SAFETY: not started; `STARTED` runs this once per process
-            // (another user of CPython starting it at this very moment
-            // is not supported, as with pyo3's own `Python::initialize`).
-            unsafe { pyfn_common::start_without_site(program.as_deref()) }
-                .map_err(|err| format!("the Python interpreter cannot start: {err}"))?;
+            // CPython's pre-initialisation settings, read by the
+            // `Py_InitializeEx` of pyo3's `Python::initialize` (which
+            // also serialises it with pyo3's `auto-initialize` on other
+            // threads): no `site` yet (it runs below, with the virtual
+            // environment), and the running executable as the program
+            // name, so that no `python3` on `PATH` decides where the
+            // standard library is.
+            let program = pyfn_common::current_program()
+                // SAFETY: `Py_DecodeLocale` may be called before the
+                // interpreter starts; it copies the C string.
+                .map(|program| unsafe {
+                    ffi::Py_DecodeLocale(program.as_ptr(), std::ptr::null_mut())
+                })
+                .filter(|program| !program.is_null());
+            // SAFETY: not started yet (checked above; a racing start by
+            // another user of CPython reads the same settings, or none);
+            // `Py_SetProgramName` keeps the pointer, and the string
+            // `Py_DecodeLocale` allocated is never freed.
+            #[allow(deprecated)]
+            unsafe {
+                ffi::Py_NoSiteFlag = 1;
+                if let Some(program) = program {
+                    ffi::Py_SetProgramName(program);
+                }
+            }
+            Python::initialize();
+            // Whoever started it, `site` runs once: here only if it has not.
+            let no_site = Python::try_attach(|py| -> pyo3::PyResult<i64> {
+                use pyo3::types::PyAnyMethods;
+                py.import("sys")?
+                    .getattr("flags")?
+                    .getattr("no_site")?
+                    .extract()
+            })
+            .ok_or("the Python interpreter started but cannot be attached to")?
+            .map_err(|err| format!("cannot read sys.flags: {err}"))?;
+            if no_site == 0 {
+                return Ok(false);
+            }
             Python::try_attach(|py| -> pyo3::PyResult<()> {
                 let scope = pyo3::types::PyDict::new(py);
                 pyo3::types::PyDictMethods::set_item(

@@ -111,62 +111,7 @@ finally:
     site.addpackage, site.execsitecustomize, site.execusercustomize = _saved
 "##;
 
-/// Starts CPython as `python -S` would: without the `site` module (run
-/// [`SITE`] afterwards, with or without its code), without signal handlers
-/// (the program's are its own), with `program` (the running executable) as
-/// its program name, so that no `python3` found on `PATH` (a virtual
-/// environment's, say) decides where the standard library is. Returns with
-/// the interpreter released (no thread attached), as pyo3's
-/// `Python::initialize` does. A start-up failure is returned with CPython's
-/// message, not the process ended.
-///
-/// # Safety
-///
-/// CPython must not be initialised, and no other thread may start it
-/// meanwhile (call it under a `Once`).
-pub unsafe fn start_without_site(program: Option<&CStr>) -> Result<(), String> {
-    use pyo3_ffi as ffi;
-    let mut config: Box<std::mem::MaybeUninit<ffi::PyConfig>> =
-        Box::new(std::mem::MaybeUninit::zeroed());
-    let config = config.as_mut_ptr();
-    // SAFETY: `PyConfig_InitPythonConfig` initialises every field of the
-    // zeroed config before any is read; CPython copies the strings it is
-    // given; the config is cleared once, after use; the caller guarantees
-    // that the interpreter is started once; the thread that started it
-    // releases it right after.
-    unsafe {
-        ffi::PyConfig_InitPythonConfig(config);
-        (*config).site_import = 0;
-        (*config).install_signal_handlers = 0;
-        (*config).configure_c_stdio = 0;
-        (*config).parse_argv = 0;
-        let mut status = ffi::PyStatus_Ok();
-        if let Some(program) = program {
-            status = ffi::PyConfig_SetBytesString(
-                config,
-                &raw mut (*config).program_name,
-                program.as_ptr(),
-            );
-        }
-        if ffi::PyStatus_Exception(status) == 0 {
-            status = ffi::Py_InitializeFromConfig(config);
-        }
-        ffi::PyConfig_Clear(config);
-        if ffi::PyStatus_Exception(status) != 0 {
-            return Err(if status.err_msg.is_null() {
-                "unknown error".to_owned()
-            } else {
-                CStr::from_ptr(status.err_msg)
-                    .to_string_lossy()
-                    .into_owned()
-            });
-        }
-        ffi::PyEval_SaveThread();
-    }
-    Ok(())
-}
-
-/// The running executable's path, for [`start_without_site`].
+/// The running executable's path, as a program name for CPython.
 pub fn current_program() -> Option<std::ffi::CString> {
     let exe = std::env::current_exe().ok()?;
     std::ffi::CString::new(exe.into_os_string().into_encoded_bytes()).ok()

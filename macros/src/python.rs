@@ -5,7 +5,7 @@
 //! than the compiler's thread has (CPython 3.9's `symtable` and AST
 //! conversion have no depth limit of their own).
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::sync::OnceLock;
 
 use pyo3::exceptions::PySyntaxError;
@@ -109,7 +109,7 @@ fn start() -> Result<(), String> {
             if !started {
                 let program = pyfn_common::current_program();
                 // SAFETY: not started, and `START` runs this once.
-                unsafe { pyfn_common::start_without_site(program.as_deref()) }
+                unsafe { start_without_site(program.as_deref()) }
                     .map_err(|err| format!("CPython cannot start inside the compiler: {err}"))?;
                 // What `site` would add, without running any of its code:
                 // `sitecustomize`, `usercustomize` and the `import` lines
@@ -126,6 +126,61 @@ fn start() -> Result<(), String> {
             Ok(())
         })
         .clone()
+}
+
+/// Starts CPython as `python -S` would: without the `site` module (run
+/// [`SITE`] afterwards, with or without its code), without signal handlers
+/// (the program's are its own), with `program` (the running executable) as
+/// its program name, so that no `python3` found on `PATH` (a virtual
+/// environment's, say) decides where the standard library is. Returns with
+/// the interpreter released (no thread attached), as pyo3's
+/// `Python::initialize` does. A start-up failure is returned with CPython's
+/// message, not the process ended.
+///
+/// # Safety
+///
+/// CPython must not be initialised, and no other thread may start it
+/// meanwhile (call it under a `Once`).
+unsafe fn start_without_site(program: Option<&CStr>) -> Result<(), String> {
+    use pyo3::ffi;
+    let mut config: Box<std::mem::MaybeUninit<ffi::PyConfig>> =
+        Box::new(std::mem::MaybeUninit::zeroed());
+    let config = config.as_mut_ptr();
+    // SAFETY: `PyConfig_InitPythonConfig` initialises every field of the
+    // zeroed config before any is read; CPython copies the strings it is
+    // given; the config is cleared once, after use; the caller guarantees
+    // that the interpreter is started once; the thread that started it
+    // releases it right after.
+    unsafe {
+        ffi::PyConfig_InitPythonConfig(config);
+        (*config).site_import = 0;
+        (*config).install_signal_handlers = 0;
+        (*config).configure_c_stdio = 0;
+        (*config).parse_argv = 0;
+        let mut status = ffi::PyStatus_Ok();
+        if let Some(program) = program {
+            status = ffi::PyConfig_SetBytesString(
+                config,
+                &raw mut (*config).program_name,
+                program.as_ptr(),
+            );
+        }
+        if ffi::PyStatus_Exception(status) == 0 {
+            status = ffi::Py_InitializeFromConfig(config);
+        }
+        ffi::PyConfig_Clear(config);
+        if ffi::PyStatus_Exception(status) != 0 {
+            return Err(if status.err_msg.is_null() {
+                "unknown error".to_owned()
+            } else {
+                CStr::from_ptr(status.err_msg)
+                    .to_string_lossy()
+                    .into_owned()
+            });
+        }
+        ffi::PyEval_SaveThread();
+    }
+    Ok(())
 }
 
 /// Why CPython `version` ("3.11") cannot start with `PYTHONHOME` set to
