@@ -137,6 +137,7 @@ impl Function {
     /// The function object, built once per process.
     #[inline]
     pub fn get<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
+        crate::interpreter::in_main_interpreter(py, self.spec.name)?;
         match &self.built(py)?.function {
             Some(function) => Ok(function.bind(py)),
             None => Err(Error::build_failed(
@@ -404,6 +405,7 @@ impl Instance {
     /// The function object, or the error that kept it from being created.
     #[inline]
     pub fn get<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
+        crate::interpreter::in_main_interpreter(py, self.function.name())?;
         match &self.object {
             Ok(object) => Ok(object.bind(py)),
             Err(err) => Err(err.duplicate(py, self.function.name())),

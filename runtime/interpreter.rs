@@ -31,6 +31,7 @@ pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
     static PREPARED: PyOnceLock<()> = PyOnceLock::new();
     PREPARED
         .get_or_try_init(py, || {
+            PREPARED_ONCE.store(true, std::sync::atomic::Ordering::Release);
             create_exception_types(py);
             let info = py.version_info();
             if let Some(problem) =
@@ -157,6 +158,46 @@ pub(crate) fn initialize() -> Result<()> {
     Python::try_attach(|py| prepare(py, CALLER)).unwrap_or_else(|| Err(Error::interpreter(CALLER)))
 }
 
+/// Set once pyfn has prepared the interpreter: from then on its objects
+/// (cached functions, kept thread states) belong to that interpreter.
+static PREPARED_ONCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// An error if the interpreter pyfn prepared is gone (someone called
+/// `Py_Finalize`): pyfn's cached objects and thread states died with it,
+/// and a new interpreter would not know them. pyfn does not start another.
+fn if_not_finalized(function: &'static str) -> Result<()> {
+    if PREPARED_ONCE.load(std::sync::atomic::Ordering::Acquire) {
+        return Err(Error::interpreter_mismatch(
+            function,
+            "the Python interpreter was finalized (`Py_Finalize`) after pyfn used it: pyfn cannot call Python again in this process".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// An error if the calling thread runs a sub-interpreter: pyfn's functions
+/// and their globals live in the main interpreter, and objects must not
+/// cross interpreters.
+#[inline]
+pub(crate) fn in_main_interpreter(_py: Python<'_>, function: &'static str) -> Result<()> {
+    // SAFETY: the caller is attached (`_py`), so the current thread state
+    // and its interpreter are alive; both calls only read them.
+    let (here, main) = unsafe {
+        (
+            ffi::PyInterpreterState_Get(),
+            ffi::PyInterpreterState_Main(),
+        )
+    };
+    if here == main {
+        Ok(())
+    } else {
+        Err(Error::interpreter_mismatch(
+            function,
+            "called from a Python sub-interpreter: pyfn's functions live in the main interpreter, and Python objects cannot cross interpreters".to_owned(),
+        ))
+    }
+}
+
 /// Runs `f` attached to the interpreter, starting it if needed.
 #[doc(hidden)]
 #[inline]
@@ -167,6 +208,7 @@ where
     // SAFETY: `Py_IsInitialized` may be called at any time, even before
     // the interpreter starts.
     if unsafe { ffi::Py_IsInitialized() } == 0 {
+        if_not_finalized(function.name())?;
         start().map_err(|problem| Error::interpreter_mismatch(function.name(), problem))?;
     }
     if !crate::thread::keep() {
