@@ -31,6 +31,7 @@ import importlib.machinery
 import importlib.util
 import symtable
 import sys
+import tokenize
 
 diagnostics = []
 captures = []
@@ -250,6 +251,106 @@ def _missing_module(dotted):
         if spec is None:
             return full
     return None
+
+
+def _find_source(dotted):
+    """The path of the `.py` source of module `dotted`, found without
+    importing anything (as `_missing_module` searches), or None."""
+    parts = dotted.split(".")
+    try:
+        # The path finder, not `find_spec`: it finds the source of a module
+        # CPython has frozen (`posixpath`), and consults no `sys.modules`.
+        spec = importlib.machinery.PathFinder.find_spec(parts[0])
+        for index in range(1, len(parts)):
+            if spec is None or spec.submodule_search_locations is None:
+                return None
+            spec = importlib.machinery.PathFinder.find_spec(
+                ".".join(parts[: index + 1]), list(spec.submodule_search_locations))
+    except (ImportError, ValueError):
+        return None
+    origin = getattr(spec, "origin", None) if spec is not None else None
+    if not origin or not origin.endswith(".py") or not getattr(spec, "has_location", False):
+        return None
+    return origin
+
+
+def _binds_dynamically(tree):
+    """Whether a module binds globals the analysis cannot see: a star import
+    it cannot resolve, or globals made at run time."""
+    return any(
+        (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("globals", "vars", "exec"))
+        # `__name__` handed to a call (`_convert_(…, __name__, …)`, or
+        # `sys.modules[__name__]`): the module lets others bind its globals.
+        or (isinstance(node, ast.Call) and any(
+            isinstance(a, ast.Name) and a.id == "__name__"
+            for a in list(node.args) + [k.value for k in node.keywords]))
+        or (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)
+            and node.slice.id == "__name__")
+        for node in ast.walk(tree)
+    )
+
+
+def _star_names(node, seen=()):
+    """The names `from M import *` (the ImportFrom `node`) binds, read from
+    M's source without running it: its `__all__` when that is one literal
+    list or tuple of strings, else its public top-level names. None when
+    that cannot be known without running code (M is not Python source, binds
+    globals dynamically, computes `__all__`, or star-imports what cannot be
+    resolved in turn)."""
+    if node.level or not node.module or node.module in seen or len(seen) > 8:
+        return None
+    path = _find_source(node.module)
+    if path is None:
+        return None
+    try:
+        with tokenize.open(path) as f:
+            text = f.read()
+        tree = ast.parse(text)
+        table = symtable.symtable(text, path, "exec")
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if _binds_dynamically(tree):
+        return None
+    declared = None
+    for statement in ast.walk(tree):
+        targets = []
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
+            targets = [statement.target]
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            value = statement.value
+            if (declared is None and statement in tree.body and isinstance(statement, ast.Assign)
+                    and isinstance(value, (ast.List, ast.Tuple))
+                    and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
+                            for e in value.elts)):
+                declared = {e.value for e in value.elts}
+            else:
+                return None
+        elif (isinstance(statement, ast.Attribute) and isinstance(statement.value, ast.Name)
+                and statement.value.id == "__all__"):
+            # `__all__.append(…)`, `__all__.extend(…)`.
+            return None
+    if declared is not None:
+        return declared
+    names = {
+        symbol.get_name() for symbol in table.get_symbols()
+        if (symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace())
+        and not symbol.get_name().startswith("_")
+    }
+    # Globals a function of M binds (`global x; x = …`) when it runs.
+    names |= {
+        name for statement in ast.walk(tree) if isinstance(statement, ast.Global)
+        for name in statement.names if not name.startswith("_")
+    }
+    for statement in ast.walk(tree):
+        if isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
+            more = _star_names(statement, seen + (node.module,))
+            if more is None:
+                return None
+            names |= {name for name in more if not name.startswith("_")}
+    return names
 
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -560,22 +661,19 @@ else:
         s.get_name() for s in _table.get_symbols()
         if s.is_assigned() or s.is_imported() or s.is_namespace()
     }
-    # Names the analysis cannot see bound: a star import (what it binds is
-    # known only by running the module it imports) or globals made at run
-    # time (`globals()[...] = `). Such a module gets no undefined-name check.
-    _dynamic = any(
-        (isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names))
-        or (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in ("globals", "vars", "exec"))
-        # `__name__` handed to a call (`_convert_(…, __name__, …)`, or
-        # `sys.modules[__name__]`): the module lets others bind its globals.
-        or (isinstance(node, ast.Call) and any(
-            isinstance(a, ast.Name) and a.id == "__name__"
-            for a in list(node.args) + [k.value for k in node.keywords]))
-        or (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)
-            and node.slice.id == "__name__")
-        for node in ast.walk(_tree)
-    )
+    # Names bound by star imports, read from the modules they import; a
+    # star import that cannot be resolved without running code, or globals
+    # made at run time (`globals()[...] = `), leave names the analysis
+    # cannot see: such a module gets no undefined-name check.
+    _starred = set()
+    _dynamic = _binds_dynamically(_tree)
+    for _node in ast.walk(_tree):
+        if isinstance(_node, ast.ImportFrom) and any(a.name == "*" for a in _node.names):
+            _names = _star_names(_node)
+            if _names is None:
+                _dynamic = True
+            else:
+                _starred |= _names
     # A decorated class may publish its members as module globals
     # (`enum.global_enum`): names its body binds count as defined.
     _published = {
@@ -590,7 +688,7 @@ else:
     if not _dynamic:
         check_names(
             _all_tables([_table]),
-            _builtin_names | _known | _module_names | _published
+            _builtin_names | _known | _module_names | _published | _starred
             | {"__builtins__", "__name__", "__file__", "__doc__"},
             [_tree],
         )

@@ -696,6 +696,33 @@ fn module_file_with_a_byte_order_mark() {
     assert!(out.contains("pub fn twice"), "{out}");
 }
 
+/// A star import binds what the imported module's source says, read without
+/// running it: names it does not bind are still undefined. A star import
+/// whose names cannot be known that way (a C module) turns the
+/// undefined-name check off for the module.
+#[test]
+fn star_imports_are_resolved_from_source() {
+    let _serial = serial();
+    let kinds = |source: &str| -> Vec<(String, Option<usize>)> {
+        analysis_findings(source, None)
+            .into_iter()
+            .map(|(kind, line, _, _)| (kind, line))
+            .collect()
+    };
+    // `posixpath` (frozen in 3.11+) and `json` declare a literal `__all__`.
+    assert_eq!(
+        kinds("from posixpath import *\nfrom json import *\nprint(join, basename, dumps, loads)\nprint(no_such_name)\n"),
+        vec![("undefined".to_owned(), Some(4))]
+    );
+    // `textwrap`'s `__all__` does not list `_whitespace`.
+    assert_eq!(
+        kinds("from textwrap import *\nprint(dedent, _whitespace)\n"),
+        vec![("undefined".to_owned(), Some(2))]
+    );
+    // `math` is a C module: what it binds is known only by importing it.
+    assert!(kinds("from math import *\nprint(floor, no_such_name)\n").is_empty());
+}
+
 /// A `.py` file with a PEP 263 encoding declaration is decoded as CPython
 /// decodes it, and embedded as that text; one CPython cannot decode is an
 /// error at the path, with CPython's words.
