@@ -38,7 +38,9 @@ captures = []
 signatures = {}
 defined = []
 _lines = source.split("\n")
-_builtin_names = set(dir(builtins))
+# The builtins, with those only some platforms have (`WindowsError`), and
+# `_`, which `gettext.install()` adds to the builtins of a running program.
+_builtin_names = set(dir(builtins)) | {"WindowsError", "_"}
 _interpreter = "CPython %d.%d" % sys.version_info[:2]
 
 
@@ -119,6 +121,70 @@ def _is_global(table, symbol):
     return not (symbol.is_local() or symbol.is_free() or symbol.is_parameter())
 
 
+_COMPREHENSIONS = {
+    ast.ListComp: "listcomp", ast.SetComp: "setcomp",
+    ast.DictComp: "dictcomp", ast.GeneratorExp: "genexpr",
+}
+
+
+def _scoped_names(table, nodes):
+    """(Name node, symbol table of the scope it is evaluated in) for every
+    Name in `nodes`, which are evaluated in `table`'s scope. A function's
+    decorators, defaults and annotations, a class's bases and a
+    comprehension's first iterable belong to the enclosing scope; their
+    bodies to the child table of the same name and line (none for a
+    comprehension CPython 3.12+ inlines: its names are the enclosing
+    scope's)."""
+    used = set()
+
+    def child(name, lineno):
+        for candidate in table_of[0].get_children():
+            if id(candidate) not in used and candidate.get_name() == name \
+                    and candidate.get_lineno() == lineno:
+                used.add(id(candidate))
+                return candidate
+        return None
+
+    table_of = [table]
+    stack = [(table, node) for node in reversed(nodes)]
+    while stack:
+        scope, node = stack.pop()
+        table_of[0] = scope
+        if isinstance(node, ast.Name):
+            yield node, scope
+            continue
+        inner = None
+        outer_parts, inner_parts = [], []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            outer_parts = list(getattr(node, "decorator_list", [])) + list(args.defaults) \
+                + [d for d in args.kw_defaults if d is not None]
+            every = list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs) \
+                + [a for a in (args.vararg, args.kwarg) if a is not None]
+            outer_parts += [a.annotation for a in every if a.annotation is not None]
+            if getattr(node, "returns", None) is not None:
+                outer_parts.append(node.returns)
+            inner = child("lambda" if isinstance(node, ast.Lambda) else node.name, node.lineno)
+            inner_parts = [node.body] if isinstance(node, ast.Lambda) else list(node.body)
+        elif isinstance(node, ast.ClassDef):
+            outer_parts = list(node.decorator_list) + list(node.bases) + [k.value for k in node.keywords]
+            inner = child(node.name, node.lineno)
+            inner_parts = list(node.body)
+        elif type(node) in _COMPREHENSIONS:
+            outer_parts = [node.generators[0].iter]
+            inner = child(_COMPREHENSIONS[type(node)], node.lineno)
+            inner_parts = [node.generators[0].target] + list(node.generators[0].ifs)
+            for generator in node.generators[1:]:
+                inner_parts += [generator.target, generator.iter] + list(generator.ifs)
+            inner_parts += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        else:
+            stack.extend((scope, c) for c in reversed(list(ast.iter_child_nodes(node))))
+            continue
+        inner = inner or scope
+        stack.extend((inner, part) for part in reversed(inner_parts))
+        stack.extend((scope, part) for part in reversed(outer_parts))
+
+
 def check_names(tables, defined, search_nodes, closure=False):
     """Reports (or, for a closure, captures) every name the `tables` read
     as a global that `defined` lacks, at its first use in `search_nodes`."""
@@ -132,12 +198,15 @@ def check_names(tables, defined, search_nodes, closure=False):
                     defined.add(symbol.get_name())
     undefined = []
     class_lines = set()
+    # The scopes (tables) in which each undefined name is read as a global.
+    global_in = {}
     for table in tables:
         for symbol in table.get_symbols():
             n = symbol.get_name()
             if symbol.is_referenced() and _is_global(table, symbol) and n not in defined:
                 if n not in undefined:
                     undefined.append(n)
+                global_in.setdefault(n, set()).add(id(table))
                 if n == "__class__":
                     class_lines.add(table.get_lineno())
     if not undefined:
@@ -152,17 +221,68 @@ def check_names(tables, defined, search_nodes, closure=False):
             ):
                 for statement in node.body:
                     guarded.update(id(n) for n in ast.walk(statement))
+    # Annotations CPython never evaluates: under `from __future__ import
+    # annotations`, all; otherwise those of assignments in a function
+    # (`x: T = …`, `self.x: T = …`).
+    unevaluated = set()
+    future = any(
+        isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        and any(a.name == "annotations" for a in node.names)
+        for node in _tree.body
+    )
+    pending = [(node, False) for node in search_nodes]
+    while pending:
+        node, in_function = pending.pop()
+        annotations = []
+        if isinstance(node, ast.AnnAssign) and (future or in_function):
+            annotations.append(node.annotation)
+        if future and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            every = list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs) \
+                + [a for a in (args.vararg, args.kwarg) if a is not None]
+            annotations += [a.annotation for a in every if a.annotation is not None]
+            annotations += [node.returns] if node.returns is not None else []
+        for annotation in annotations:
+            unevaluated.update(id(n) for n in ast.walk(annotation))
+        inside = in_function
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            inside = True
+        elif isinstance(node, ast.ClassDef):
+            inside = False
+        pending.extend((child, inside) for child in ast.iter_child_nodes(node))
+    # Only the uses in a scope that reads the name as a global: a local or
+    # parameter of the same name elsewhere is another variable.
     first_use = {}
     unguarded = set()
-    for root in search_nodes:
-        for node in ast.walk(root):
-            if isinstance(node, ast.Name) and node.id in undefined and not isinstance(node.ctx, ast.Store):
-                if id(node) not in guarded:
-                    unguarded.add(node.id)
-                key = (node.lineno, node.col_offset)
-                if node.id not in first_use or key < first_use[node.id][0]:
-                    first_use[node.id] = (key, node)
+    for node, scope in _scoped_names(_table, [_tree]):
+        if node.id in undefined and id(scope) in global_in[node.id] \
+                and not isinstance(node.ctx, ast.Store):
+            counts = id(node) not in guarded and id(node) not in unevaluated
+            if counts:
+                unguarded.add(node.id)
+            # The position reported: the first use that counts, if any.
+            key = (not counts, node.lineno, node.col_offset)
+            if node.id not in first_use or key < first_use[node.id][0]:
+                first_use[node.id] = (key, node)
     undefined = [n for n in undefined if n in unguarded or n not in first_use]
+    # What `gettext.install(…, names=[…])` adds to the builtins, and a
+    # module's `__annotations__` (there when it annotates at its top level).
+    for node in ast.walk(_tree):
+        if isinstance(node, ast.Call) and (
+            (isinstance(node.func, ast.Attribute) and node.func.attr == "install")
+            or (isinstance(node.func, ast.Name) and node.func.id == "install")
+        ):
+            for keyword in node.keywords:
+                if keyword.arg == "names" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
+                    defined.update(e.value for e in keyword.value.elts
+                                   if isinstance(e, ast.Constant) and isinstance(e.value, str))
+            for arg in node.args[2:]:
+                if isinstance(arg, (ast.List, ast.Tuple, ast.Set)):
+                    defined.update(e.value for e in arg.elts
+                                   if isinstance(e, ast.Constant) and isinstance(e.value, str))
+        if isinstance(node, ast.AnnAssign):
+            defined.add("__annotations__")
+    undefined = [n for n in undefined if n not in defined]
     candidates |= defined - _builtin_names
     for n in undefined:
         use = first_use.get(n, (None, None))[1]
@@ -237,6 +357,9 @@ def _missing_module(dotted):
         # `find_spec` raises for a module already imported without a spec:
         # it exists.
         return None if parts[0] in sys.modules else parts[0]
+    except Exception:
+        # A finder that breaks on this name: not known to be missing.
+        return None
     if spec is None:
         return parts[0]
     for index in range(1, len(parts)):
@@ -246,7 +369,9 @@ def _missing_module(dotted):
             return None
         try:
             spec = importlib.machinery.PathFinder.find_spec(full, list(locations))
-        except (ImportError, ValueError):
+        except Exception:
+            # Raised for a namespace package whose parent is not imported
+            # (`KeyError`), among others: not known to be missing.
             return None
         if spec is None:
             return full
@@ -266,7 +391,7 @@ def _find_source(dotted):
                 return None
             spec = importlib.machinery.PathFinder.find_spec(
                 ".".join(parts[: index + 1]), list(spec.submodule_search_locations))
-    except (ImportError, ValueError):
+    except Exception:
         return None
     origin = getattr(spec, "origin", None) if spec is not None else None
     if not origin or not origin.endswith(".py") or not getattr(spec, "has_location", False):

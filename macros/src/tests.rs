@@ -696,6 +696,43 @@ fn module_file_with_a_byte_order_mark() {
     assert!(out.contains("pub fn twice"), "{out}");
 }
 
+/// Found on whole stdlib files: a name is undefined where its scope reads it
+/// as a global, not where another scope has a local of that name; code
+/// CPython never evaluates, and names Python programs get at run time, are
+/// not errors.
+#[test]
+fn names_are_judged_in_their_own_scope() {
+    let _serial = serial();
+    let lines = |source: &str| -> Vec<Option<usize>> {
+        analysis_findings(source, None)
+            .into_iter()
+            .map(|(_, line, _, _)| line)
+            .collect()
+    };
+    // The undefined `b` is the default on line 5, not `g`'s parameter.
+    assert_eq!(
+        lines("def g(a, b=0):\n    return a + b\n\ndef t():\n    def f(x=b):\n        pass\n"),
+        vec![Some(5)]
+    );
+    // Guarded by `except NameError`; a parameter of the same name elsewhere
+    // is another variable.
+    assert!(
+        lines("def g(nope):\n    return nope\ntry:\n    nope\nexcept NameError:\n    pass\n")
+            .is_empty()
+    );
+    // Annotations in functions, and all of them under the future import,
+    // are never evaluated; a module with annotations has `__annotations__`.
+    assert!(lines("class C:\n    def f(self, x):\n        self.x: Nope = x\n        y: AlsoNope = 2\nz: int = 1\nprint(__annotations__)\n").is_empty());
+    assert!(
+        lines("from __future__ import annotations\ndef f(x: Nope) -> AlsoNope:\n    return x\n")
+            .is_empty()
+    );
+    assert_eq!(lines("def f(x: Nope):\n    return x\n"), vec![Some(1)]);
+    // `gettext.install` adds `_` (and what `names` lists) to the builtins;
+    // `WindowsError` is a builtin on Windows.
+    assert!(lines("import gettext\ngettext.install('app', names=['ngettext'])\nprint(_('a'), ngettext('a', 'b', 2), WindowsError)\n").is_empty());
+}
+
 /// A star import binds what the imported module's source says, read without
 /// running it: names it does not bind are still undefined. A star import
 /// whose names cannot be known that way (a C module) turns the
@@ -711,7 +748,9 @@ fn star_imports_are_resolved_from_source() {
     };
     // `posixpath` (frozen in 3.11+) and `json` declare a literal `__all__`.
     assert_eq!(
-        kinds("from posixpath import *\nfrom json import *\nprint(join, basename, dumps, loads)\nprint(no_such_name)\n"),
+        kinds(
+            "from posixpath import *\nfrom json import *\nprint(join, basename, dumps, loads)\nprint(no_such_name)\n"
+        ),
         vec![("undefined".to_owned(), Some(4))]
     );
     // `textwrap`'s `__all__` does not list `_whitespace`.
