@@ -7,9 +7,6 @@ use pyo3::{Python, ffi};
 use crate::error::{Error, Result};
 use crate::function::Function;
 
-/// Prepares the interpreter once per process, before pyfn builds its first
-/// function: checks that it is the CPython version pyfn was built against,
-/// and makes an active virtual environment's packages importable.
 /// Creates, now, the exception types pyo3 otherwise creates the first time
 /// an exception is fetched (`PanicException`, against which every fetched
 /// exception is compared). Created lazily, the first fetch could happen at
@@ -27,6 +24,10 @@ fn create_exception_types(py: Python<'_>) {
     unsafe { ffi::Py_SetRecursionLimit(limit) };
 }
 
+/// Prepares the interpreter once per process, before pyfn builds its first
+/// function: creates pyo3's exception types, checks that it is the CPython
+/// version pyfn was built against, makes an active virtual environment's
+/// packages importable, and registers the fork handlers.
 pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
     static PREPARED: PyOnceLock<()> = PyOnceLock::new();
     PREPARED
@@ -46,9 +47,25 @@ pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
                     Some(err),
                 )
             })?;
+            register_process_handlers(py).map_err(|err| {
+                Error::build_failed(py, caller, "cannot register the fork handlers", Some(err))
+            })?;
             Ok(())
         })
         .map(|_| ())
+}
+
+/// From now on, a `fork` leaves the child's Python usable (`fork.rs`).
+/// Only once pyfn prepared the interpreter: a program that never calls
+/// pyfn does not get it.
+#[cfg(unix)]
+fn register_process_handlers(py: Python<'_>) -> pyo3::PyResult<()> {
+    crate::fork::register(py)
+}
+
+#[cfg(not(unix))]
+fn register_process_handlers(_: Python<'_>) -> pyo3::PyResult<()> {
+    Ok(())
 }
 
 /// Why a CPython `running` (major, minor) cannot run code built for

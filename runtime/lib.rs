@@ -130,6 +130,8 @@
 
 mod call;
 mod error;
+#[cfg(unix)]
+mod fork;
 mod function;
 mod interpreter;
 mod iter;
