@@ -27,7 +27,7 @@ fn create_exception_types(py: Python<'_>) {
 /// Prepares the interpreter once per process, before pyfn builds its first
 /// function: creates pyo3's exception types, checks that it is the CPython
 /// version pyfn was built against, makes an active virtual environment's
-/// packages importable, and registers the fork handlers.
+/// packages importable, and registers the fork and exit handlers.
 pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
     static PREPARED: PyOnceLock<()> = PyOnceLock::new();
     PREPARED
@@ -48,19 +48,26 @@ pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
                 )
             })?;
             register_process_handlers(py).map_err(|err| {
-                Error::build_failed(py, caller, "cannot register the fork handlers", Some(err))
+                Error::build_failed(
+                    py,
+                    caller,
+                    "cannot register the fork and exit handlers",
+                    Some(err),
+                )
             })?;
             Ok(())
         })
         .map(|_| ())
 }
 
-/// From now on, a `fork` leaves the child's Python usable (`fork.rs`).
-/// Only once pyfn prepared the interpreter: a program that never calls
-/// pyfn does not get it.
+/// From now on, a `fork` leaves the child's Python usable, and the
+/// process's exit runs Python's exit work (`fork.rs`, `exit.rs`). Only
+/// once pyfn prepared the interpreter: a program that never calls pyfn
+/// gets neither.
 #[cfg(unix)]
 fn register_process_handlers(py: Python<'_>) -> pyo3::PyResult<()> {
-    crate::fork::register(py)
+    crate::fork::register(py)?;
+    crate::exit::register(py)
 }
 
 #[cfg(not(unix))]

@@ -131,6 +131,8 @@
 mod call;
 mod error;
 #[cfg(unix)]
+mod exit;
+#[cfg(unix)]
 mod fork;
 mod function;
 mod interpreter;
