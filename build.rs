@@ -25,6 +25,12 @@ fn main() {
     if (config.version().major, config.version().minor) >= (3, 13) {
         println!("cargo:rustc-cfg=pyfn_py313");
     }
+    // From 3.12 on the current thread state is per thread, not the GIL
+    // holder's (runtime/thread.rs, `attached`).
+    println!("cargo:rustc-check-cfg=cfg(pyfn_py312)");
+    if (config.version().major, config.version().minor) >= (3, 12) {
+        println!("cargo:rustc-cfg=pyfn_py312");
+    }
     ui_pin(&version);
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -7,9 +7,6 @@ use pyo3::{Python, ffi};
 use crate::error::{Error, Result};
 use crate::function::Function;
 
-/// Prepares the interpreter once per process, before pyfn builds its first
-/// function: checks that it is the CPython version pyfn was built against,
-/// and makes an active virtual environment's packages importable.
 /// Creates, now, the exception types pyo3 otherwise creates the first time
 /// an exception is fetched (`PanicException`, against which every fetched
 /// exception is compared). Created lazily, the first fetch could happen at
@@ -27,6 +24,10 @@ fn create_exception_types(py: Python<'_>) {
     unsafe { ffi::Py_SetRecursionLimit(limit) };
 }
 
+/// Prepares the interpreter once per process, before pyfn builds its first
+/// function: creates pyo3's exception types, checks that it is the CPython
+/// version pyfn was built against, makes an active virtual environment's
+/// packages importable, and registers the fork and exit handlers.
 pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
     static PREPARED: PyOnceLock<()> = PyOnceLock::new();
     PREPARED
@@ -41,20 +42,42 @@ pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
             }
             // An interpreter someone else started ran `site` for its own
             // `python`: the environment's packages are added to it.
-            if started_by_pyfn() {
-                return Ok(());
+            if !started_by_pyfn() {
+                crate::venv::activate_from_env(py).map_err(|err| {
+                    Error::build_failed(
+                        py,
+                        caller,
+                        "cannot add the virtual environment's packages",
+                        Some(err),
+                    )
+                })?;
             }
-            crate::venv::activate_from_env(py).map_err(|err| {
+            register_process_handlers(py).map_err(|err| {
                 Error::build_failed(
                     py,
                     caller,
-                    "cannot add the virtual environment's packages",
+                    "cannot register the fork and exit handlers",
                     Some(err),
                 )
             })?;
             Ok(())
         })
         .map(|_| ())
+}
+
+/// From now on, a `fork` leaves the child's Python usable, and the
+/// process's exit runs Python's exit work (`fork.rs`, `exit.rs`). Only
+/// once pyfn prepared the interpreter: a program that never calls pyfn
+/// gets neither.
+#[cfg(unix)]
+fn register_process_handlers(py: Python<'_>) -> pyo3::PyResult<()> {
+    crate::fork::register(py)?;
+    crate::exit::register(py)
+}
+
+#[cfg(not(unix))]
+fn register_process_handlers(_: Python<'_>) -> pyo3::PyResult<()> {
+    Ok(())
 }
 
 /// Why a CPython `running` (major, minor) cannot run code built for

@@ -130,6 +130,10 @@
 
 mod call;
 mod error;
+#[cfg(unix)]
+mod exit;
+#[cfg(unix)]
+mod fork;
 mod function;
 mod interpreter;
 mod iter;

@@ -15,9 +15,18 @@
 //! another `pthread` key destructor) gets a `pyfn::Error`, never a freed
 //! state. Where there are no `pthread` keys, nothing is kept: each call
 //! attaches as pyo3 does.
+//!
+//! A child made by `fork` has no reaper thread: the fork handlers
+//! (`fork.rs`) hold the reaper's lock across the copy, and in the child
+//! mark the reaper as not running and drop the queued states (CPython
+//! deleted them with the other threads' states); the next thread that
+//! keeps a state starts a reaper.
 
 use std::cell::Cell;
-use std::sync::{Condvar, Mutex, OnceLock};
+#[cfg(unix)]
+use std::cell::RefCell;
+#[cfg(unix)]
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 
 use pyo3::ffi;
 
@@ -33,30 +42,56 @@ thread_local! {
     static STATE: Cell<u8> = const { Cell::new(NONE) };
 }
 
-/// States of exited threads, waiting for the reaper.
-static QUEUE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// The reaper: whether its thread runs, and the states of exited threads
+/// waiting for it.
+#[cfg(unix)]
+struct Reaper {
+    /// Whether the reaper thread runs in this process. A child made by
+    /// `fork` has no reaper thread even if its parent had one.
+    running: bool,
+    /// The states waiting to be deleted.
+    queue: Vec<usize>,
+}
+
+/// Never held while waiting for the GIL, so that a thread holding the GIL
+/// may take it (as the `fork` handlers do).
+#[cfg(unix)]
+static REAPER: Mutex<Reaper> = Mutex::new(Reaper {
+    running: false,
+    queue: Vec::new(),
+});
+#[cfg(unix)]
 static WAKE: Condvar = Condvar::new();
 
-/// Starts the reaper thread, once. Started from an ordinary call, never
-/// from a thread's exit (where spawning a thread is not safe).
+#[cfg(unix)]
+fn lock_reaper() -> MutexGuard<'static, Reaper> {
+    REAPER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Starts the reaper thread if this process has none. Started from an
+/// ordinary call, never from a thread's exit (where spawning a thread is
+/// not safe). States retired while no reaper runs wait in the queue for
+/// the next one.
+#[cfg(unix)]
 fn start_reaper() -> bool {
-    static STARTED: OnceLock<bool> = OnceLock::new();
-    *STARTED.get_or_init(|| {
-        std::thread::Builder::new()
+    let mut reaper = lock_reaper();
+    if !reaper.running {
+        reaper.running = std::thread::Builder::new()
             .name("pyfn-reaper".to_owned())
             .spawn(reap)
-            .is_ok()
-    })
+            .is_ok();
+    }
+    reaper.running
 }
 
 /// Hands the state of an exiting thread to the reaper thread, which deletes
 /// it when it gets the GIL. Only a mutex and a condition variable: this
 /// runs at thread exit, after the thread's Rust thread-locals are gone.
+#[cfg(unix)]
 fn reaper_send(tstate: usize) {
-    let mut queue = QUEUE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    queue.push(tstate);
+    lock_reaper().queue.push(tstate);
     WAKE.notify_one();
 }
 
@@ -67,18 +102,17 @@ fn reaper_send(tstate: usize) {
 /// deleting thread's `PyGILState` slot, so the deleting must happen on a
 /// thread that never uses `PyGILState`: this one, which attaches with its
 /// own state through `PyEval_RestoreThread` only.
+#[cfg(unix)]
 fn reap() {
     loop {
         let batch: Vec<usize> = {
-            let mut queue = QUEUE
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            while queue.is_empty() {
-                queue = WAKE
-                    .wait(queue)
+            let mut reaper = lock_reaper();
+            while reaper.queue.is_empty() {
+                reaper = WAKE
+                    .wait(reaper)
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
             }
-            std::mem::take(&mut *queue)
+            std::mem::take(&mut reaper.queue)
         };
         // SAFETY: may be called at any time.
         if unsafe { ffi::Py_IsInitialized() } == 0 || finalizing() {
@@ -186,8 +220,81 @@ fn keep_new() {
 #[cfg(not(unix))]
 fn keep_new() {}
 
+/// Whether this thread is exiting and its kept state went to the reaper:
+/// its `PyGILState` slot may point to a deleted state.
+#[cfg(unix)]
+pub(crate) fn retired() -> bool {
+    matches!(STATE.try_with(Cell::get), Ok(RETIRED))
+}
+
+/// Whether this thread is attached (holds the GIL), with its `PyGILState`
+/// state (how pyo3 and pyfn attach) or, from 3.12 on, with any state.
+/// Call with the interpreter initialized.
+#[cfg(unix)]
+pub(crate) fn attached() -> bool {
+    if retired() {
+        // Its `PyGILState` slot may name a deleted state: not compared.
+        return false;
+    }
+    // SAFETY: may be called without the GIL; returns this thread's
+    // attached state (3.12+) or the state holding the GIL (earlier), or
+    // null. Only compared, never dereferenced.
+    let current = unsafe { ffi::compat::PyThreadState_GetUnchecked() };
+    if current.is_null() {
+        return false;
+    }
+    if cfg!(pyfn_py312) {
+        return true;
+    }
+    // SAFETY: may be called without the GIL once the interpreter is
+    // initialized (the caller's condition). Only compared.
+    current == unsafe { ffi::PyGILState_GetThisThreadState() }
+}
+
+#[cfg(unix)]
+thread_local! {
+    /// The reaper's lock, held by the thread that forks from the `fork`
+    /// handlers' "prepare" to their "parent" or "child".
+    static HELD_FOR_FORK: RefCell<Option<MutexGuard<'static, Reaper>>> =
+        const { RefCell::new(None) };
+}
+
+/// Before `fork` (after the forking thread took the GIL, if it did): takes
+/// the reaper's lock, so that no other thread holds it when the process is
+/// copied.
+#[cfg(unix)]
+pub(crate) fn before_fork() {
+    let guard = lock_reaper();
+    // On a thread whose thread-locals are gone the lock is not kept: the
+    // child may then find it held, but only a thread exiting in the
+    // parent at that instant held it, briefly.
+    let _ = HELD_FOR_FORK.try_with(|held| *held.borrow_mut() = Some(guard));
+}
+
+/// After `fork`, in the parent: releases the reaper's lock.
+#[cfg(unix)]
+pub(crate) fn after_fork_parent() {
+    let _ = HELD_FOR_FORK.try_with(|held| held.borrow_mut().take());
+}
+
+/// After `fork`, in the child: there is no reaper thread (the next thread
+/// that keeps a state starts one), and the queued states are gone with
+/// the parent's other threads (`PyOS_AfterFork_Child` deleted every
+/// thread state but the forking thread's).
+#[cfg(unix)]
+pub(crate) fn after_fork_child() {
+    let _ = HELD_FOR_FORK.try_with(|held| {
+        if let Some(mut reaper) = held.borrow_mut().take() {
+            reaper.running = false;
+            // Not deleted here: `PyOS_AfterFork_Child` deleted them, or,
+            // where it could not run, the child leaks them.
+            reaper.queue.clear();
+        }
+    });
+}
+
 /// Whether the interpreter is shutting down.
-fn finalizing() -> bool {
+pub(crate) fn finalizing() -> bool {
     #[cfg(pyfn_py313)]
     // SAFETY: may be called at any time.
     return unsafe { ffi::Py_IsFinalizing() } != 0;
