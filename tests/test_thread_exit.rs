@@ -72,3 +72,61 @@ fn a_thread_local_destructor_calls_python_after_the_thread_state_is_kept() {
     // Python still works for everyone after all those exits.
     assert_eq!(add(1, 1).unwrap(), 2);
 }
+
+/// What each `pthread` key destructor's call gave.
+#[cfg(unix)]
+static KEY_RESULTS: Mutex<Vec<Result<i64, String>>> = Mutex::new(Vec::new());
+
+/// A destructor of a `pthread` key the program made after pyfn made its
+/// own: it runs after pyfn's, which has retired the thread's Python state.
+#[cfg(unix)]
+unsafe extern "C" fn key_destructor(_: *mut std::ffi::c_void) {
+    let result = add(20, 1).map_err(|err| err.to_string());
+    KEY_RESULTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(result);
+}
+
+/// A call from a `pthread` key destructor that runs after pyfn's (created
+/// later, so run later by glibc) gets an error saying the thread is
+/// exiting, or works; never touches a freed thread state. Many threads,
+/// many rounds.
+#[cfg(unix)]
+#[test]
+fn a_pthread_key_destructor_after_pyfns_gets_an_error_not_a_crash() {
+    // pyfn's key exists once a thread has called it.
+    assert_eq!(add(1, 2).unwrap(), 3);
+    let mut key: libc::pthread_key_t = 0;
+    // SAFETY: `key` is written by `pthread_key_create`; the destructor is
+    // a plain function that stays valid for the process's life.
+    assert_eq!(
+        unsafe { libc::pthread_key_create(&mut key, Some(key_destructor)) },
+        0
+    );
+    const THREADS: usize = 32;
+    for round in 0..4 {
+        let threads: Vec<_> = (0..THREADS)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    assert_eq!(add(i as i64, round).unwrap(), i as i64 + round);
+                    // SAFETY: a non-null value makes the destructor run at
+                    // this thread's exit; it is never dereferenced.
+                    unsafe { libc::pthread_setspecific(key, std::ptr::dangling::<u8>().cast()) };
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+    }
+    let results = KEY_RESULTS.lock().unwrap();
+    assert_eq!(results.len(), 4 * THREADS);
+    for result in results.iter() {
+        match result {
+            Ok(value) => assert_eq!(*value, 21),
+            Err(message) => assert!(message.contains("this thread is exiting"), "{message}"),
+        }
+    }
+    assert_eq!(add(2, 2).unwrap(), 4);
+}
