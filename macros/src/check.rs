@@ -9,6 +9,7 @@ use crate::model::{Code, Function, Module};
 use crate::python::{self, FindingKind, Mode, Request};
 use crate::render::PySource;
 use crate::spans;
+use crate::typecheck;
 use crate::types;
 
 /// A function whose Python checked clean: what code generation embeds.
@@ -114,7 +115,74 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
     } else {
         python.text.clone()
     };
+    if function.options.typechecks() && !type_check(function, python, &text, errors) {
+        return None;
+    }
     Some(Checked { text, captures })
+}
+
+/// Runs the type checker on a function's final source, its `def` line
+/// annotated with the Rust signature's types (a `def`-form function
+/// carries its own annotations); `true` when it found nothing.
+fn type_check(function: &Function, python: &PySource, text: &str, errors: &mut Errors) -> bool {
+    let whole = function.ident.span();
+    // The function's own `def` is the last header line; its columns and
+    // every other line stay as they are.
+    let def_index = python.header_end.checked_sub(1);
+    let plain = function.def_line(None);
+    let typed = function.def_line(Some(typecheck::TYPING));
+    let annotated: String = text
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(index, line)| {
+            let (content, end) = match line.strip_suffix('\n') {
+                Some(content) => (content, "\n"),
+                None => (line, ""),
+            };
+            let indent = &content[..content.len() - content.trim_start().len()];
+            if Some(index) == def_index && content.trim_start() == plain {
+                format!("{indent}{typed}{end}")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    report(function.options.clone(), python, whole, &annotated, errors)
+}
+
+/// Type-checks `text` and reports what the checker found at the Python
+/// tokens; `true` when it found nothing.
+fn report(
+    options: crate::model::Options,
+    python: &PySource,
+    whole: Span,
+    text: &str,
+    errors: &mut Errors,
+) -> bool {
+    let found = match typecheck::check(text) {
+        Ok(found) => found,
+        Err(problem) => {
+            errors.push(syn::Error::new(whole, problem));
+            return false;
+        }
+    };
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|found| {
+            !(options.allows(FindingKind::Import) && found.rule == "unresolved-import"
+                || options.allows(FindingKind::Undefined) && found.rule == "unresolved-reference")
+        })
+        .collect();
+    for diagnostic in &found {
+        errors.push(spans::error_at(
+            python,
+            whole,
+            Some(diagnostic.start),
+            None,
+            &diagnostic.text(),
+        ));
+    }
+    found.is_empty()
 }
 
 /// A closure's final source: its outer function takes the captured names,
@@ -184,6 +252,15 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
             ),
         };
         errors.push(error);
+    }
+    if findings.is_empty() && module.options.typechecks() {
+        return report(
+            module.options.clone(),
+            &code.python,
+            module.ident.span(),
+            &code.python.text,
+            errors,
+        );
     }
     findings.is_empty()
 }

@@ -11,6 +11,7 @@ mod pipeline;
 mod python;
 mod render;
 mod spans;
+mod typecheck;
 mod types;
 
 use proc_macro::TokenStream;

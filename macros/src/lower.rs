@@ -41,7 +41,7 @@ enum Form {
 pub fn item(item: &ItemFn, errors: &mut Errors) -> Function {
     let (mut function, ok) = signature(item, Form::Own, errors);
     if let (true, Some(body)) = (ok, &item.body) {
-        let header = vec![def_line(&function)];
+        let header = vec![function.def_line(None)];
         function.code = render_body(body, &header, errors).map_or(Code::Stub, Code::Source);
     }
     function
@@ -55,26 +55,11 @@ pub fn closure(item: &ItemFn, errors: &mut Errors) -> Function {
     if let (true, Some(body)) = (ok, &item.body) {
         let header = vec![
             format!("def {}():", pyfn_common::CLOSURE_OUTER),
-            format!(" {}", def_line(&function)),
+            format!(" {}", function.def_line(None)),
         ];
         function.code = render_body(body, &header, errors).map_or(Code::Stub, Code::Closure);
     }
     function
-}
-
-/// `def name(a, b=None):` for a function whose `def` line is made from the
-/// Rust signature. Defaults are not part of the code object: the line only
-/// marks them; the runtime evaluates them into `argdefs`.
-fn def_line(function: &Function) -> String {
-    let params: Vec<String> = function
-        .params
-        .iter()
-        .map(|p| match p.default {
-            Some(_) => format!("{}=None", p.py_name),
-            None => p.py_name.clone(),
-        })
-        .collect();
-    format!("def {}({}):", function.py_name, params.join(", "))
 }
 
 fn render_body(body: &parse::Body, header: &[String], errors: &mut Errors) -> Option<PySource> {
@@ -160,6 +145,13 @@ fn options(attrs: &[Attribute], errors: &mut Errors) -> Options {
             if meta.path.is_ident("allow_missing_imports") {
                 options.allowed.push(FindingKind::Import);
                 Ok(())
+            } else if meta.path.is_ident("typecheck") {
+                options.typecheck = Some(if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::LitBool>()?.value
+                } else {
+                    true
+                });
+                Ok(())
             } else if meta.path.is_ident("allow") {
                 meta.parse_nested_meta(|check| {
                     let found = FindingKind::ALL
@@ -178,7 +170,7 @@ fn options(attrs: &[Attribute], errors: &mut Errors) -> Options {
                 })
             } else {
                 Err(meta.error(
-                    "unknown `py` option; the options are: `allow(<check>, …)`, `allow_missing_imports`",
+                    "unknown `py` option; the options are: `allow(<check>, …)`, `allow_missing_imports`, `typecheck`, `typecheck = false`",
                 ))
             }
         });

@@ -5,7 +5,7 @@ use syn::{Attribute, FnArg, Ident, Token, Type};
 
 use crate::python::{Analysis, FindingKind};
 use crate::render::PySource;
-use crate::types::ReturnKind;
+use crate::types::{self, ReturnKind};
 
 /// A Python function called from Rust.
 pub struct Function {
@@ -28,6 +28,44 @@ pub struct Function {
     pub ret: Return,
     pub options: Options,
     pub code: Code,
+}
+
+impl Function {
+    /// `def name(a, b=None):` for a function whose `def` line is made from
+    /// the Rust signature. Defaults are not part of the code object: the
+    /// line only marks them; the runtime evaluates them into `argdefs`.
+    /// With `typing` (the name `typing` is bound to in the checked text),
+    /// every parameter and the result are annotated with their Rust types'
+    /// Python annotations, quoted (`def f(a: "int") -> "str":`), for the
+    /// type checker; a `()` result is left unannotated (Rust drops it).
+    pub fn def_line(&self, typing: Option<&str>) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| {
+                let annotation = typing
+                    .map(|typing| format!(": \"{}\"", types::annotation(&p.ty, typing)))
+                    .unwrap_or_default();
+                match p.default {
+                    Some(_) => format!("{}{annotation}=None", p.py_name),
+                    None => format!("{}{annotation}", p.py_name),
+                }
+            })
+            .collect();
+        let ret = match (typing, &self.ret) {
+            (Some(typing), Return::Value(ty)) => {
+                format!(" -> \"{}\"", types::annotation(ty, typing))
+            }
+            (Some(typing), Return::Iter { item, .. }) => {
+                format!(
+                    " -> \"{typing}.Iterator[{}]\"",
+                    types::annotation(item, typing)
+                )
+            }
+            _ => String::new(),
+        };
+        format!("def {}({}){ret}:", self.py_name, params.join(", "))
+    }
 }
 
 /// What the Rust return type is.
@@ -84,11 +122,19 @@ pub struct Options {
     /// `#[py(allow(check, …))]` (and `#[py(allow_missing_imports)]`, the
     /// same as `allow(missing_import)`): checks turned off.
     pub allowed: Vec<FindingKind>,
+    /// `#[py(typecheck)]` (`Some(true)`) or `#[py(typecheck = false)]`
+    /// (`Some(false)`); `None`: as the `typecheck` feature says.
+    pub typecheck: Option<bool>,
 }
 
 impl Options {
     pub fn allows(&self, kind: FindingKind) -> bool {
         self.allowed.contains(&kind)
+    }
+
+    /// Whether a type checker checks the Python against the Rust types.
+    pub fn typechecks(&self) -> bool {
+        self.typecheck.unwrap_or(cfg!(feature = "typecheck"))
     }
 }
 

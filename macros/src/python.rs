@@ -630,7 +630,7 @@ for name in sys.argv[1:]:
 
 /// The `python` the program's imports are checked against: the active
 /// virtual environment's, or the one pyo3 was configured with.
-fn build_interpreter() -> Option<std::path::PathBuf> {
+pub fn build_interpreter() -> Option<std::path::PathBuf> {
     if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
         let venv = std::path::Path::new(&venv);
         for python in [

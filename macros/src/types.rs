@@ -497,9 +497,60 @@ fn elements_fit(anns: &[Ann], types: &[&Type], is_return: bool) -> bool {
         .all(|(ann, ty)| fits_ann(ann, ty, is_return) != Some(false))
 }
 
+/// The Python annotation a type checker gives a value of Rust type `ty`,
+/// the reverse of [`rust_type`]: `i64` → `int`, `Vec<T>` → `list[T]`,
+/// `Option<T>` → `T | None`, …; `Any` for what pyfn cannot name. Written
+/// to be quoted (a string annotation, never evaluated), so that `|` and
+/// builtin generics read on every Python version; `typing.` names assume
+/// `typing` is bound under `typing_alias`.
+pub fn annotation(ty: &Type, typing_alias: &str) -> String {
+    const INTS: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    ];
+    let any = format!("{typing_alias}.Any");
+    let Some((name, args)) = rust_name(ty) else {
+        return any;
+    };
+    let arg = |index: usize| {
+        args.get(index)
+            .map_or_else(|| any.clone(), |ty| annotation(ty, typing_alias))
+    };
+    match name.as_str() {
+        int if INTS.contains(&int) => "int".to_owned(),
+        "f32" | "f64" => "float".to_owned(),
+        "bool" => "bool".to_owned(),
+        "str" | "String" | "char" | "Cow" => "str".to_owned(),
+        "()" => "None".to_owned(),
+        "[]" | "Vec" | "VecDeque" if args.first().is_some_and(|item| is_u8(item)) => {
+            "bytes".to_owned()
+        }
+        "[]" | "Vec" | "VecDeque" => format!("list[{}]", arg(0)),
+        "HashSet" | "BTreeSet" => format!("set[{}]", arg(0)),
+        "HashMap" | "BTreeMap" => format!("dict[{}, {}]", arg(0), arg(1)),
+        "(..)" => {
+            let items: Vec<String> = args.iter().map(|ty| annotation(ty, typing_alias)).collect();
+            format!("tuple[{}]", items.join(", "))
+        }
+        "Option" => {
+            let inner = arg(0);
+            if inner == any {
+                any
+            } else {
+                format!("{inner} | None")
+            }
+        }
+        "Iter" => format!("{typing_alias}.Iterator[{}]", arg(0)),
+        _ => any,
+    }
+}
+
+fn is_u8(ty: &Type) -> bool {
+    matches!(rust_name(ty), Some((name, args)) if name == "u8" && args.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{fits, type_text};
+    use super::{annotation, fits, type_text};
 
     fn ty(text: &str) -> syn::Type {
         syn::parse_str(text).expect("a type")
@@ -540,5 +591,26 @@ mod tests {
         assert_eq!(type_text(&ty), "&'a [u8]");
         let ty: syn::Type = syn::parse_str("Bound<'py, PyAny>").expect("a type");
         assert_eq!(type_text(&ty), "Bound<'py, PyAny>");
+    }
+
+    #[test]
+    fn annotations_of_rust_types() {
+        let of = |text: &str| annotation(&ty(text), "t");
+        assert_eq!(of("i64"), "int");
+        assert_eq!(of("f64"), "float");
+        assert_eq!(of("&str"), "str");
+        assert_eq!(of("String"), "str");
+        assert_eq!(of("bool"), "bool");
+        assert_eq!(of("Vec<u8>"), "bytes");
+        assert_eq!(of("&[u8]"), "bytes");
+        assert_eq!(of("Vec<i64>"), "list[int]");
+        assert_eq!(of("HashMap<String, Vec<f64>>"), "dict[str, list[float]]");
+        assert_eq!(of("HashSet<i32>"), "set[int]");
+        assert_eq!(of("Option<i64>"), "int | None");
+        assert_eq!(of("Option<Py<PyAny>>"), "t.Any");
+        assert_eq!(of("(i64, String)"), "tuple[int, str]");
+        assert_eq!(of("Py<PyAny>"), "t.Any");
+        assert_eq!(of("Iter<i64>"), "t.Iterator[int]");
+        assert_eq!(of("MyType"), "t.Any");
     }
 }

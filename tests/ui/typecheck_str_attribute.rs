@@ -1,0 +1,10 @@
+use pyfn::py_fn;
+
+py_fn! {
+    #[py(typecheck)]
+    fn shout(s: &str) -> String {
+        return s.uper() + "!"
+    }
+}
+
+fn main() {}
