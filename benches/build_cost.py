@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """What `py_fn!` adds to `cargo build`: crates with 1, 50 and 200 functions
-written with `py_fn!`, against the same crates with plain Rust functions.
+written with `py_fn!`, against the same crates with plain Rust functions,
+and (`--typecheck`) with pyfn's `typecheck` feature on (ty checks each
+function: needs `ty` next to the build interpreter).
 
-Usage: python3 benches/build_cost.py [--runs N]
+Usage: python3 benches/build_cost.py [--runs N] [--typecheck]
 
 Each crate is generated under target/build-cost/ (one shared target dir, so
 dependencies build once), built once to warm up, then its `src/main.rs` is
@@ -91,6 +93,7 @@ def calls(count):
 
 def make_crate(kind, count):
     path = WORK / f"{kind}-{count}"
+    features = ', features = ["typecheck"]' if kind == "typed" else ""
     (path / "src").mkdir(parents=True, exist_ok=True)
     (path / "Cargo.toml").write_text(
         f"""[package]
@@ -100,13 +103,13 @@ edition = "2024"
 publish = false
 
 [dependencies]
-pyfn = {{ path = "{ROOT}" }}
+pyfn = {{ path = "{ROOT}"{features} }}
 
 [workspace]
 """
     )
-    items = "".join((python_item if kind == "pyfn" else rust_item)(i) for i in range(count))
-    header = "use pyfn::py_fn;\n" if kind == "pyfn" else ""
+    items = "".join((rust_item if kind == "plain" else python_item)(i) for i in range(count))
+    header = "" if kind == "plain" else "use pyfn::py_fn;\n"
     (path / "src" / "main.rs").write_text(
         f"{header}{items}\nfn main() {{\n{calls(count)}\n}}\n"
     )
@@ -134,11 +137,13 @@ def timed_build(path, env, runs):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--typecheck", action="store_true")
     args = parser.parse_args()
+    kinds = ("plain", "pyfn", "typed") if args.typecheck else ("plain", "pyfn")
     env = dict(os.environ, CARGO_TARGET_DIR=str(WORK / "target"))
     results = {}
     for count in COUNTS:
-        for kind in ("plain", "pyfn"):
+        for kind in kinds:
             path = make_crate(kind, count)
             build(path, env)  # warm-up: dependencies, and the crate once
             results[(kind, count)] = timed_build(path, env, args.runs)
@@ -159,5 +164,20 @@ def main():
         f"\nThe first function costs {one * 1000:.0f} ms (starting CPython inside rustc); "
         f"each further one {many * 1000:.2f} ms (added({last}) - added(1)) / {last - 1}."
     )
+    if args.typecheck:
+        print("\n| functions | `py_fn!` | `py_fn!` + typecheck | added by type checking | per function |")
+        print("|---:|---:|---:|---:|---:|")
+        for count in COUNTS:
+            py, typed = results[("pyfn", count)], results[("typed", count)]
+            print(
+                f"| {count} | {py * 1000:.0f} ms | {typed * 1000:.0f} ms "
+                f"| {(typed - py) * 1000:.0f} ms | {(typed - py) / count * 1000:.1f} ms |"
+            )
+        one = results[("typed", 1)] - results[("pyfn", 1)]
+        many = (results[("typed", last)] - results[("pyfn", last)] - one) / (last - 1)
+        print(
+            f"\nType checking: the first function costs {one * 1000:.0f} ms; "
+            f"each further one {many * 1000:.1f} ms."
+        )
 
 main()

@@ -169,7 +169,8 @@ fn report(
     let found: Vec<_> = found
         .into_iter()
         .filter(|found| {
-            !(options.allows(FindingKind::Import) && found.rule == "unresolved-import"
+            !(options.allows(FindingKind::Import)
+                && ["unresolved-import", "import-not-found"].contains(&found.rule.as_str())
                 || options.allows(FindingKind::Undefined) && found.rule == "unresolved-reference")
         })
         .collect();

@@ -43,12 +43,28 @@ impl Function {
             .params
             .iter()
             .map(|p| {
+                // A Rust `None` leaves the argument to the Python default:
+                // the type checker sees `T` and that default (on one line),
+                // else `T | None` and `None`.
+                let (ty, default) = match (&p.default, typing) {
+                    (Some(Default::Expr { text }), Some(_))
+                        if !text.contains(['\n', '\r']) && text.trim() != "None" =>
+                    {
+                        match types::option_item(&p.ty) {
+                            Some(item) => (item, text.trim()),
+                            None => (&p.ty, "None"),
+                        }
+                    }
+                    (Some(_), _) => (&p.ty, "None"),
+                    (None, _) => (&p.ty, ""),
+                };
                 let annotation = typing
-                    .map(|typing| format!(": \"{}\"", types::annotation(&p.ty, typing)))
+                    .map(|typing| format!(": \"{}\"", types::annotation(ty, typing)))
                     .unwrap_or_default();
-                match p.default {
-                    Some(_) => format!("{}{annotation}=None", p.py_name),
-                    None => format!("{}{annotation}", p.py_name),
+                if default.is_empty() {
+                    format!("{}{annotation}", p.py_name)
+                } else {
+                    format!("{}{annotation}={default}", p.py_name)
                 }
             })
             .collect();
@@ -58,7 +74,7 @@ impl Function {
             }
             (Some(typing), Return::Iter { item, .. }) => {
                 format!(
-                    " -> \"{typing}.Iterator[{}]\"",
+                    " -> \"{typing}.Iterable[{}]\"",
                     types::annotation(item, typing)
                 )
             }

@@ -77,6 +77,22 @@ pub fn iter_item(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// `T` of `Option<T>`.
+pub fn option_item(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if path.qself.is_some() || last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(item) if args.args.len() == 1 => Some(item),
+        _ => None,
+    }
+}
+
 /// Whether `ty` is `Option<…>`.
 pub fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(path) if path.qself.is_none()
@@ -539,7 +555,8 @@ pub fn annotation(ty: &Type, typing_alias: &str) -> String {
                 format!("{inner} | None")
             }
         }
-        "Iter" => format!("{typing_alias}.Iterator[{}]", arg(0)),
+        // Any iterable works where pyfn's `Iter<T>` is returned.
+        "Iter" => format!("{typing_alias}.Iterable[{}]", arg(0)),
         _ => any,
     }
 }
@@ -610,7 +627,7 @@ mod tests {
         assert_eq!(of("Option<Py<PyAny>>"), "t.Any");
         assert_eq!(of("(i64, String)"), "tuple[int, str]");
         assert_eq!(of("Py<PyAny>"), "t.Any");
-        assert_eq!(of("Iter<i64>"), "t.Iterator[int]");
+        assert_eq!(of("Iter<i64>"), "t.Iterable[int]");
         assert_eq!(of("MyType"), "t.Any");
     }
 }
