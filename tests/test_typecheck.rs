@@ -1,0 +1,117 @@
+//! Type checking (`#[py(typecheck)]`): representative functions of every
+//! form, checked by ty against their Rust types, build clean and run. The
+//! mistakes it catches are the `tests/ui/typecheck_*` cases. Needs `ty`
+//! next to the build interpreter (`scripts/ensure-typecheck`).
+
+use std::collections::{HashMap, HashSet};
+
+use pyfn::{Iter, py_fn, py_module};
+
+py_fn! {
+    #[py(typecheck)]
+    fn shout(s: &str, times: i64) -> String {
+        return (s.upper() + "!") * times
+    }
+
+    #[py(typecheck)]
+    fn word_counts(words: Vec<String>) -> HashMap<String, i64> {
+        counts = {}
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+        return counts
+    }
+
+    #[py(typecheck)]
+    fn first_or(items: Vec<i64>, fallback: Option<i64>) -> Option<i64> {
+        if items:
+            return items[0]
+        if fallback is None:
+            return None
+        return fallback * 2
+    }
+
+    #[py(typecheck)]
+    fn join(items: Vec<String>, #[py(default = "', '")] sep: Option<&str>) -> String {
+        return sep.join(items)
+    }
+
+    #[py(typecheck)]
+    fn stats(xs: Vec<f64>) -> (f64, f64) {r#"
+        import statistics
+        return (statistics.mean(xs), statistics.pstdev(xs))  # string form
+    "#}
+
+    #[py(typecheck)]
+    fn evens(n: i64) -> Iter<i64> {
+        for i in range(n):
+            if i % 2 == 0:
+                yield i
+    }
+
+    #[py(typecheck)]
+    fn sizes(data: Vec<u8>, tags: HashSet<String>) -> (i64, i64) {
+        return (len(data), len(tags))
+    }
+
+    #[py(typecheck)]
+    fn to_json(data: HashMap<String, Vec<i64>>) -> String {
+        from json import dumps
+        return dumps(data, sort_keys=True)
+    }
+
+    /// Turned off for this one: the Rust side converts the `int`.
+    #[py(typecheck = false)]
+    fn loose(n: i64) -> f64 {
+        return str(n)
+    }
+}
+
+py_fn! {
+    #[py(typecheck)]
+    def area(w: float, h: float = 1.0) -> float:
+        return w * h
+}
+
+py_module! {
+    #[py(typecheck)]
+    mod shapes {
+        source = r#"
+            import math
+
+            def circle(r: float) -> float:
+                return math.pi * r * r
+
+            def label(name: str, sides: int) -> str:
+                return f"{name.title()} ({sides})"
+        "#;
+        pub def circle;
+        pub def label;
+    }
+}
+
+#[test]
+fn typechecked_functions_run() {
+    assert_eq!(shout("hi", 2).unwrap(), "HI!HI!");
+    assert_eq!(
+        word_counts(vec!["a".into(), "b".into(), "a".into()]).unwrap()["a"],
+        2
+    );
+    assert_eq!(first_or(vec![], Some(4)).unwrap(), Some(8));
+    assert_eq!(first_or(vec![], None).unwrap(), None);
+    assert_eq!(join(vec!["a".into(), "b".into()], None).unwrap(), "a, b");
+    assert_eq!(stats(vec![1.0, 3.0]).unwrap(), (2.0, 1.0));
+    let evens: Vec<i64> = evens(7).unwrap().collect::<pyfn::Result<_>>().unwrap();
+    assert_eq!(evens, vec![0, 2, 4, 6]);
+    assert_eq!(
+        to_json(HashMap::from([("k".to_owned(), vec![1])])).unwrap(),
+        r#"{"k": [1]}"#
+    );
+    assert_eq!(
+        sizes(b"abc".to_vec(), HashSet::from(["x".to_owned()])).unwrap(),
+        (3, 1)
+    );
+    assert!(loose(3).is_err());
+    assert_eq!(area(2.0, None).unwrap(), 2.0);
+    assert_eq!(shapes::label("square", 4).unwrap(), "Square (4)");
+    assert!((shapes::circle(1.0).unwrap() - std::f64::consts::PI).abs() < 1e-12);
+}
