@@ -150,6 +150,11 @@ fn type_check(function: &Function, python: &PySource, text: &str, errors: &mut E
     report(function.options.clone(), python, whole, &annotated, errors)
 }
 
+/// A checker error about what `#[py(allow(…))]` turned off.
+fn allowed(options: &crate::model::Options, found: &typecheck::Diagnostic) -> bool {
+    options.allows(FindingKind::Undefined) && found.rule == "unresolved-reference"
+}
+
 /// Type-checks `text` and reports what the checker found at the Python
 /// tokens; `true` when it found nothing.
 fn report(
@@ -168,11 +173,7 @@ fn report(
     };
     let found: Vec<_> = found
         .into_iter()
-        .filter(|found| {
-            !(options.allows(FindingKind::Import)
-                && ["unresolved-import", "import-not-found"].contains(&found.rule.as_str())
-                || options.allows(FindingKind::Undefined) && found.rule == "unresolved-reference")
-        })
+        .filter(|found| !typecheck::superseded(found) && !allowed(&options, found))
         .collect();
     for diagnostic in &found {
         errors.push(spans::error_at(

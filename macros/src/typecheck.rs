@@ -88,6 +88,23 @@ pub fn check(text: &str) -> Result<Vec<Diagnostic>, String> {
         .collect())
 }
 
+/// Whether pyfn's own checks decide what `diagnostic` is about, better than
+/// the checker: modules (pyfn asks the build interpreter, where ty reads
+/// typeshed's stubs, which lack `test`, `_testcapi` and other systems'
+/// modules; `#[py(allow_missing_imports)]` applies), and private module
+/// members (`subprocess._args_from_interpreter_flags`), which stubs do not
+/// list.
+pub fn superseded(diagnostic: &Diagnostic) -> bool {
+    match diagnostic.rule.as_str() {
+        "unresolved-import" | "import-not-found" => true,
+        "missing-attribute" | "missing-module-member" => {
+            diagnostic.message.starts_with("Module `")
+                && diagnostic.message.contains("has no member `_")
+        }
+        _ => false,
+    }
+}
+
 /// `12:5: error[missing-attribute] Object of type …`: errors only.
 fn parse_line(line: &str) -> Option<Diagnostic> {
     let (line_no, rest) = line.split_once(':')?;
@@ -102,6 +119,13 @@ fn parse_line(line: &str) -> Option<Diagnostic> {
         rule: rule.to_owned(),
         message: message.trim().to_owned(),
     })
+}
+
+/// Whether ty is installed next to the build interpreter (for the tests
+/// that skip without it).
+#[cfg(test)]
+pub fn available() -> bool {
+    python::build_interpreter().is_some_and(|interpreter| checker(&interpreter).is_some())
 }
 
 /// `ty`, in the environment of `interpreter` (its `bin` or `Scripts`).
@@ -130,5 +154,13 @@ mod tests {
             "Object of type `str` has no attribute `uper` [ty: missing-attribute]"
         );
         assert!(parse_line("3:1: warning[possibly-unresolved-reference] x").is_none());
+        let private =
+            parse_line("1:1: error[missing-attribute] Module `subprocess` has no member `_args`")
+                .expect("an error");
+        assert!(super::superseded(&private));
+        let public =
+            parse_line("1:1: error[missing-module-member] Module `json` has no member `dumsp`")
+                .expect("an error");
+        assert!(!super::superseded(&public));
     }
 }
