@@ -90,6 +90,16 @@ py_module! {
 }
 
 #[test]
+fn typechecked_closure_runs() {
+    let base = 10;
+    let add = py_fn!(
+        #[py(typecheck)]
+        |x: i64| -> i64 { return x + base }
+    );
+    assert_eq!(add(5).unwrap(), 15);
+}
+
+#[test]
 fn typechecked_functions_run() {
     assert_eq!(shout("hi", 2).unwrap(), "HI!HI!");
     assert_eq!(

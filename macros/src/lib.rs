@@ -34,7 +34,7 @@ use proc_macro::TokenStream;
 /// |---|---|---|
 /// | `#[py(allow(check, …))]` | a function | turns named checks of the analysis off (`undefined_name`, `missing_import`, `generator`, `missing_return`, `super_outside_class`, `shadowed_builtin`) |
 /// | `#[py(allow_missing_imports)]` | a function | modules the build interpreter lacks are installed where the program runs (`allow(missing_import)`) |
-/// | `#[py(typecheck)]`, `#[py(typecheck = false)]` | a function | the type checker ty checks the body against the Rust types (on everywhere with the `typecheck` feature), or not |
+/// | `#[py(typecheck)]`, `#[py(typecheck = false)]` | a function, or before a closure's `\|` | the type checker ty checks the body against the Rust types (on everywhere with the `typecheck` feature), or not |
 /// | `#[py(default = "expr")]` | a trailing `Option` parameter | the Python default; `None` uses it |
 ///
 /// See the [`pyfn`](https://docs.rs/pyfn) crate documentation for examples.

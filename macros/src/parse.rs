@@ -153,9 +153,22 @@ pub fn fn_input(input: TokenStream, errors: &mut Errors) -> Option<FnInput> {
         if starts_def(input) {
             return Ok(Some(FnInput::Defs(parse_defs(input, errors))));
         }
+        // `#[py(…)]` options before a closure (`#[py(typecheck)] |x| …`).
+        let mut closure_options = Vec::new();
+        if input.peek(Token![#]) {
+            let fork = input.fork();
+            if let Ok((py_attrs, attrs)) = parse_attrs(&fork)
+                && attrs.is_empty()
+                && (fork.peek(Token![|]) || fork.peek(Token![||]) || fork.peek(Token![move]))
+            {
+                syn::parse::discouraged::Speculative::advance_to(input, &fork);
+                closure_options = py_attrs;
+            }
+        }
         if input.peek(Token![|]) || input.peek(Token![||]) || input.peek(Token![move]) {
             match parse_closure(input) {
-                Ok(closure) => {
+                Ok(mut closure) => {
+                    closure.py_attrs = closure_options;
                     if !input.is_empty() {
                         errors.push(input.error("unexpected tokens after the closure's body"));
                         let _: TokenStream = input.parse()?;

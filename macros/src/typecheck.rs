@@ -40,7 +40,12 @@ impl Diagnostic {
 pub fn check(text: &str) -> Result<Vec<Diagnostic>, String> {
     let interpreter = python::build_interpreter()
         .ok_or_else(|| "no build interpreter is known to run the type checker with".to_owned())?;
-    let checker = checker(&interpreter).ok_or_else(|| {
+    check_with(&interpreter, text)
+}
+
+/// [`check`], with ty from the environment of `interpreter`.
+fn check_with(interpreter: &std::path::Path, text: &str) -> Result<Vec<Diagnostic>, String> {
+    let checker = checker(interpreter).ok_or_else(|| {
         format!(
             "type checking (`#[py(typecheck)]`, or pyfn's `typecheck` feature) needs the type checker `ty` installed in the build interpreter's environment; install it with `{} -m pip install ty`, or turn type checking off with `#[py(typecheck = false)]`",
             interpreter.display()
@@ -63,7 +68,7 @@ pub fn check(text: &str) -> Result<Vec<Diagnostic>, String> {
     let output = Command::new(&checker)
         .arg("check")
         .arg("--python")
-        .arg(&interpreter)
+        .arg(interpreter)
         .args(["--python-version", env!("PYFN_MACRO_PYTHON")])
         .args(["--output-format", "concise", "--color", "never"])
         .args(["--no-progress", "--exit-zero"])
@@ -140,6 +145,34 @@ fn checker(interpreter: &std::path::Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::parse_line;
+
+    #[test]
+    fn without_ty_the_error_says_how_to_install_it() {
+        let problem = super::check_with(std::path::Path::new("/nonexistent/bin/python"), "x = 1\n")
+            .err()
+            .expect("no checker there");
+        assert!(
+            problem.contains("needs the type checker `ty`")
+                && problem.contains("/nonexistent/bin/python -m pip install ty")
+                && problem.contains("#[py(typecheck = false)]"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn finds_errors_at_their_positions() {
+        if !super::available() {
+            eprintln!("skipped: ty is not installed next to the build interpreter");
+            return;
+        }
+        let found =
+            super::check("def f(s: \"str\") -> \"int\":\n    return s.uper()\n").expect("ty runs");
+        let found: Vec<_> = found
+            .iter()
+            .map(|found| (found.start.line, found.start.col, found.rule.as_str()))
+            .collect();
+        assert_eq!(found, [(2, 11, "missing-attribute")]);
+    }
 
     #[test]
     fn concise_lines() {
