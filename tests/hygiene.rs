@@ -463,6 +463,7 @@ fn closure_forms() -> ::pyfn::Result<()> {
 }
 
 ::pyfn::py_fn! {
+    #[py(typecheck = false)]
     pub(crate) def def_types(text: str, data: bytes, items: list[str], counts: dict[str, int], tags: set[int], pair: tuple[object, bool], maybe: int | None) -> tuple[str, bytes, list[str], dict[str, int], set[int], int | None, bool]:
         return (text.upper(), data + b"!", items + ["b"], {**counts, "n": len(pair[0])}, tags | {len(pair[0])}, maybe, not pair[1])
 }

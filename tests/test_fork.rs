@@ -44,7 +44,7 @@ py_fn! {
 
     /// `subprocess` from Python: with `preexec_fn`, CPython forks itself
     /// (its own fork preparation); without, it uses `vfork` or `fork`.
-    fn python_subprocess(preexec: bool) -> i64 {r#"
+    #[py(typecheck = false)] fn python_subprocess(preexec: bool) -> i64 {r#"
         import subprocess
         kwargs = {"preexec_fn": (lambda: None)} if preexec else {}
         return subprocess.run(["true"], **kwargs).returncode

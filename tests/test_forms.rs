@@ -147,7 +147,7 @@ fn token_lambda_and_keyword_arguments() {
 }
 
 py_fn! {
-    fn counter_closure(steps: i64) -> Vec<i64> {
+    #[py(typecheck = false)] fn counter_closure(steps: i64) -> Vec<i64> {
         def make_counter(start: int = 0) -> object:
             count = start
             def tick():

@@ -100,7 +100,7 @@ py_fn! {
         return n
     }
 
-    fn as_text(n: i64) -> String {
+    #[py(typecheck = false)] fn as_text(n: i64) -> String {
         return n if n % 2 else str(n)
     }
 }

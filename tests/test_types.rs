@@ -154,7 +154,7 @@ py_fn! {
 }
 
 py_fn! {
-    fn float_from_str() -> f64 {
+    #[py(typecheck = false)] fn float_from_str() -> f64 {
         return "1.5"
     }
 }
@@ -203,7 +203,7 @@ py_fn! {
 }
 
 py_fn! {
-    fn bool_from_int() -> bool {
+    #[py(typecheck = false)] fn bool_from_int() -> bool {
         return 1
     }
 }
@@ -234,7 +234,7 @@ py_fn! {
 }
 
 py_fn! {
-    fn string_from_int() -> String {
+    #[py(typecheck = false)] fn string_from_int() -> String {
         return 42
     }
 }
@@ -343,19 +343,19 @@ py_fn! {
 }
 
 py_fn! {
-    fn vec_from_str() -> Vec<String> {
+    #[py(typecheck = false)] fn vec_from_str() -> Vec<String> {
         return "abc"
     }
 }
 
 py_fn! {
-    fn vec_from_int() -> Vec<i64> {
+    #[py(typecheck = false)] fn vec_from_int() -> Vec<i64> {
         return 5
     }
 }
 
 py_fn! {
-    fn vec_from_tuple() -> Vec<i64> {
+    #[py(typecheck = false)] fn vec_from_tuple() -> Vec<i64> {
         return (1, 2, 3)
     }
 }
@@ -445,7 +445,7 @@ py_fn! {
 }
 
 py_fn! {
-    fn bytes_from_str() -> Vec<u8> {
+    #[py(typecheck = false)] fn bytes_from_str() -> Vec<u8> {
         return "not bytes"
     }
 }
@@ -493,7 +493,7 @@ py_fn! {
 }
 
 py_fn! {
-    fn option_from_wrong_type() -> Option<i64> {
+    #[py(typecheck = false)] fn option_from_wrong_type() -> Option<i64> {
         return "x"
     }
 }
@@ -547,13 +547,13 @@ py_fn! {
 }
 
 py_fn! {
-    fn tuple_wrong_length() -> (i64, i64) {
+    #[py(typecheck = false)] fn tuple_wrong_length() -> (i64, i64) {
         return (1, 2, 3)
     }
 }
 
 py_fn! {
-    fn tuple_from_list() -> (i64, String) {
+    #[py(typecheck = false)] fn tuple_from_list() -> (i64, String) {
         return [1, "one"]
     }
 }
@@ -605,13 +605,13 @@ py_fn! {
 }
 
 py_fn! {
-    fn map_from_list() -> HashMap<String, i64> {
+    #[py(typecheck = false)] fn map_from_list() -> HashMap<String, i64> {
         return [("a", 1)]
     }
 }
 
 py_fn! {
-    fn map_wrong_value() -> HashMap<String, i64> {
+    #[py(typecheck = false)] fn map_wrong_value() -> HashMap<String, i64> {
         return {"a": "one"}
     }
 }
@@ -832,7 +832,7 @@ py_fn! {
     /// Fourteen parameters: clippy's `too_many_arguments` applies to the
     /// generated Rust function as to any other, so it is allowed here.
     #[allow(clippy::too_many_arguments)]
-    fn fourteen(
+    #[py(typecheck = false)] fn fourteen(
         a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, g: i64,
         h: &str, i: String, j: bool, k: f64, l: Option<i64>, m: Vec<i64>, n: char,
     ) -> (Vec<i64>, String) {
