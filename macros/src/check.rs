@@ -147,7 +147,7 @@ fn type_check(function: &Function, python: &PySource, text: &str, errors: &mut E
             }
         })
         .collect();
-    report(function.options.clone(), python, whole, &annotated, errors)
+    report(&function.options, python, whole, &annotated, errors)
 }
 
 /// A checker error about what `#[py(allow(…))]` turned off.
@@ -158,7 +158,7 @@ fn allowed(options: &crate::model::Options, found: &typecheck::Diagnostic) -> bo
 /// Type-checks `text` and reports what the checker found at the Python
 /// tokens; `true` when it found nothing.
 fn report(
-    options: crate::model::Options,
+    options: &crate::model::Options,
     python: &PySource,
     whole: Span,
     text: &str,
@@ -173,7 +173,7 @@ fn report(
     };
     let found: Vec<_> = found
         .into_iter()
-        .filter(|found| !typecheck::superseded(found) && !allowed(&options, found))
+        .filter(|found| !typecheck::superseded(found) && !allowed(options, found))
         .collect();
     for diagnostic in &found {
         errors.push(spans::error_at(
@@ -257,7 +257,7 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
     }
     if findings.is_empty() && module.options.typechecks() {
         return report(
-            module.options.clone(),
+            &module.options,
             &code.python,
             module.ident.span(),
             &code.python.text,
