@@ -51,13 +51,19 @@ fn check_with(interpreter: &std::path::Path, text: &str) -> Result<Vec<Diagnosti
             interpreter.display()
         )
     })?;
+    // A directory of its own per check (checks may run at once in one
+    // process: the tests), removed after.
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("pyfn-typecheck-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "pyfn-typecheck-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir)
         .map_err(|err| format!("cannot create `{}`: {err}", dir.display()))?;
     // Named relative to `dir`, ty's working directory: ty prints paths so.
-    let name = format!("snippet_{}.py", COUNTER.fetch_add(1, Ordering::Relaxed));
-    let file = dir.join(&name);
+    let name = "snippet.py";
+    let file = dir.join(name);
     let mut checked = text.to_owned();
     if !checked.ends_with('\n') {
         checked.push('\n');
@@ -72,11 +78,12 @@ fn check_with(interpreter: &std::path::Path, text: &str) -> Result<Vec<Diagnosti
         .args(["--python-version", env!("PYFN_MACRO_PYTHON")])
         .args(["--output-format", "concise", "--color", "never"])
         .args(["--no-progress", "--exit-zero"])
-        .arg(&name)
+        .arg(name)
         .current_dir(&dir)
         .stdin(Stdio::null())
         .output();
     let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_dir(&dir);
     let output = output.map_err(|err| format!("cannot run `{}`: {err}", checker.display()))?;
     if !output.status.success() {
         return Err(format!(
