@@ -59,6 +59,14 @@ py_fn! {
         return dumps(data, sort_keys=True)
     }
 
+    /// The README's example.
+    #[py(typecheck)]
+    fn initials(names: Vec<String>, sep: Option<&str>) -> String {
+        if sep is None:
+            sep = "."
+        return sep.join(name[0].upper() for name in names)
+    }
+
     /// Turned off for this one: the Rust side converts the `int`.
     #[py(typecheck = false)]
     fn loose(n: i64) -> f64 {
@@ -102,6 +110,10 @@ fn typechecked_closure_runs() {
 #[test]
 fn typechecked_functions_run() {
     assert_eq!(shout("hi", 2).unwrap(), "HI!HI!");
+    assert_eq!(
+        initials(vec!["ada".into(), "bob".into()], None).unwrap(),
+        "A.B"
+    );
     assert_eq!(
         word_counts(vec!["a".into(), "b".into(), "a".into()]).unwrap()["a"],
         2
