@@ -125,7 +125,7 @@ fn parse_line(line: &str) -> Option<Diagnostic> {
     let (rule, message) = rest.split_once("] ")?;
     Some(Diagnostic {
         start: Pos {
-            line: line_no.parse().ok()?,
+            line: line_no.parse().ok().filter(|&line: &usize| line > 0)?,
             col: col.parse::<usize>().ok()?.checked_sub(1)?,
         },
         rule: rule.to_owned(),
@@ -194,6 +194,8 @@ mod tests {
             "Object of type `str` has no attribute `uper` [ty: missing-attribute]"
         );
         assert!(parse_line("3:1: warning[possibly-unresolved-reference] x").is_none());
+        assert!(parse_line("0:1: error[invalid-syntax] x").is_none());
+        assert!(parse_line("1:0: error[invalid-syntax] x").is_none());
         let private =
             parse_line("1:1: error[missing-attribute] Module `subprocess` has no member `_args`")
                 .expect("an error");
