@@ -5,6 +5,7 @@
 //! instance.
 
 use std::ffi::CString;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyfn_common::CLOSURE_OUTER;
 use pyo3::sync::PyOnceLock;
@@ -14,7 +15,7 @@ use pyo3::{Bound, Py, PyAny, PyErr, Python, ffi};
 
 use crate::error::{Error, Result};
 use crate::interpreter::{attach, prepare};
-use crate::spec::{ModuleSpec, Spec};
+use crate::spec::{Bytecode, ModuleSpec, Spec};
 
 /// A `py_module!`'s Python module: its source runs once per process, in a
 /// globals dict of its own, and its functions are taken from there.
@@ -51,13 +52,19 @@ impl Module {
         let fail = |context: &str, err: PyErr| Error::build_failed(py, caller, context, Some(err));
         self.globals
             .get_or_try_init(py, || {
-                // `compile` of a `str`, as the build's check did: the text
-                // is already decoded (a `.py` file's encoding declaration
-                // was applied at build time), so it must not apply again.
-                let code = PyModule::import(py, "builtins")
-                    .and_then(|builtins| builtins.getattr("compile"))
-                    .and_then(|compile| compile.call1((self.spec.source, self.spec.file, "exec")))
-                    .map_err(|err| fail("the module source does not compile", err))?;
+                // The code compiled at build time, or `compile` of a `str`,
+                // as the build's check did: the text is already decoded (a
+                // `.py` file's encoding declaration was applied at build
+                // time), so it must not apply again.
+                let code = match load(py, self.spec.bytecode.as_ref(), self.spec.file) {
+                    Some(code) => code,
+                    None => PyModule::import(py, "builtins")
+                        .and_then(|builtins| builtins.getattr("compile"))
+                        .and_then(|compile| {
+                            compile.call1((self.spec.source, self.spec.file, "exec"))
+                        })
+                        .map_err(|err| fail("the module source does not compile", err))?,
+                };
                 let globals = new_globals(py, self.spec.module, self.spec.file)
                     .map_err(|err| fail("cannot create the module's globals", err))?;
                 PyModule::import(py, "builtins")
@@ -128,7 +135,8 @@ impl Function {
         }
     }
 
-    /// `compile(source, file, "exec")`, the function's code object taken
+    /// The module's code object (compiled at build time, or
+    /// `compile(source, file, "exec")`), the function's code object taken
     /// from the module's `co_consts` by name (for a closure, from the outer
     /// function's), the defaults evaluated, and for a plain function
     /// `types.FunctionType(code, globals, name, argdefs, closure)`.
@@ -172,9 +180,12 @@ impl Function {
         let file = CString::new(spec.file).map_err(|_| {
             Error::build_failed(py, spec.name, "the source file name holds a NUL byte", None)
         })?;
-        let module = PyCode::compile(py, spec.source, &file, PyCodeInput::File)
-            .map_err(|err| fail("the Python source does not compile", err))?
-            .into_any();
+        let module = match load(py, spec.bytecode.as_ref(), spec.file) {
+            Some(module) => module,
+            None => PyCode::compile(py, spec.source, &file, PyCodeInput::File)
+                .map_err(|err| fail("the Python source does not compile", err))?
+                .into_any(),
+        };
         // Tracebacks show the lines the binary carries. (The source was
         // made from the `.rs` file's text: it is UTF-8.)
         if let Ok(text) = spec.source.to_str() {
@@ -270,6 +281,61 @@ impl Function {
         .map(Bound::unbind)
         .map_err(fail)
     }
+}
+
+/// How many code objects were loaded from build-time bytecode, and how
+/// many compiled from source, in this process: see [`bytecode_counts`].
+static LOADED: AtomicUsize = AtomicUsize::new(0);
+static COMPILED: AtomicUsize = AtomicUsize::new(0);
+
+/// (loaded, compiled): how many functions and modules this process built
+/// from the bytecode compiled at build time, and how many from their
+/// source (for tests and benchmarks: the fast path was taken).
+#[doc(hidden)]
+pub fn bytecode_counts() -> (usize, usize) {
+    (
+        LOADED.load(Ordering::Relaxed),
+        COMPILED.load(Ordering::Relaxed),
+    )
+}
+
+/// The code object compiled at build time, if this interpreter compiles
+/// `file`'s source to that very code (see [`Bytecode`]); `None`: compile
+/// the source. Damaged bytes, or bytes that are not a code object, are
+/// never run: they fail the checksum, `marshal` refuses them (its error is
+/// dropped), or they are not a code object.
+fn load<'py>(
+    py: Python<'py>,
+    bytecode: Option<&Bytecode>,
+    file: &str,
+) -> Option<Bound<'py, PyAny>> {
+    let loaded = bytecode.and_then(|bytecode| {
+        if bytecode.file != file
+            || crate::interpreter::bytecode_magic(py) != Some(bytecode.magic)
+            || pyfn_common::checksum(bytecode.marshal) != bytecode.checksum
+        {
+            return None;
+        }
+        let len = ffi::Py_ssize_t::try_from(bytecode.marshal.len()).ok()?;
+        // SAFETY: the pointer and length are those of `bytecode.marshal`,
+        // readable for the whole call (it only reads them); the caller is
+        // attached (`py`). The result is a new reference, or NULL with an
+        // exception set, which `from_owned_ptr_or_err` takes (and `ok`
+        // drops).
+        let object = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyMarshal_ReadObjectFromString(bytecode.marshal.as_ptr().cast(), len),
+            )
+        }
+        .ok()?;
+        object.is_instance_of::<PyCode>().then_some(object)
+    });
+    match loaded {
+        Some(_) => LOADED.fetch_add(1, Ordering::Relaxed),
+        None => COMPILED.fetch_add(1, Ordering::Relaxed),
+    };
+    loaded
 }
 
 /// Finds the code object of function `name` among the constants of the
@@ -410,6 +476,7 @@ mod tests {
             defaults: &[],
             captures: None,
             namespace: None,
+            bytecode: None,
         }
     }
 
@@ -457,6 +524,7 @@ mod tests {
             defaults: &[],
             captures: None,
             namespace: None,
+            bytecode: None,
         });
         Python::attach(|py| {
             let f = F.get(py).expect("built");
@@ -492,5 +560,147 @@ mod tests {
             assert_eq!(err.kind(), crate::ErrorKind::Function);
             assert_eq!(err.exception_type(), Some("SyntaxError"));
         });
+    }
+
+    /// `marshal.dumps(compile(source, file, "exec"))`, leaked for a
+    /// `'static` spec.
+    fn marshalled(source: &str, file: &str) -> &'static [u8] {
+        Python::attach(|py| {
+            let code = PyModule::import(py, "builtins")
+                .and_then(|builtins| builtins.getattr("compile"))
+                .and_then(|compile| compile.call1((source, file, "exec")))
+                .expect("compiles");
+            let bytes: Vec<u8> = PyModule::import(py, "marshal")
+                .and_then(|marshal| marshal.call_method1("dumps", (code,)))
+                .and_then(|bytes| bytes.extract())
+                .expect("marshals");
+            &*Box::leak(bytes.into_boxed_slice())
+        })
+    }
+
+    fn magic() -> u32 {
+        Python::attach(|py| {
+            let magic: [u8; 4] = PyModule::import(py, "importlib.util")
+                .and_then(|util| util.getattr("MAGIC_NUMBER"))
+                .and_then(|magic| magic.extract())
+                .expect("MAGIC_NUMBER");
+            u32::from_le_bytes(magic)
+        })
+    }
+
+    /// A function `which` whose source returns `"source"` and whose
+    /// embedded bytecode (from another source, so that the result tells
+    /// which was used) returns `"bytecode"`, with `bytecode` changed by
+    /// `edit`.
+    fn which(edit: impl FnOnce(&mut Bytecode)) -> Function {
+        const FILE: &str = "src/which.rs";
+        let marshal = marshalled("\ndef which():\n    return 'bytecode'\n", FILE);
+        let mut bytecode = Bytecode {
+            magic: magic(),
+            file: FILE,
+            marshal,
+            checksum: pyfn_common::checksum(marshal),
+        };
+        edit(&mut bytecode);
+        Function::new(Spec {
+            file: FILE,
+            return_type: "String",
+            bytecode: Some(bytecode),
+            ..spec("which", c"\ndef which():\n    return 'source'\n")
+        })
+    }
+
+    fn result_of(function: &Function) -> String {
+        Python::attach(|py| {
+            let f = function.get(py).expect("built");
+            let result = function.call(f, []).expect("called");
+            function.ret(result).expect("a str")
+        })
+    }
+
+    #[test]
+    fn bytecode_is_loaded_when_it_matches() {
+        assert_eq!(result_of(&which(|_| {})), "bytecode");
+    }
+
+    #[test]
+    fn another_magic_number_compiles_the_source() {
+        let f = which(|bytecode| bytecode.magic ^= 1);
+        assert_eq!(result_of(&f), "source");
+    }
+
+    #[test]
+    fn another_file_name_compiles_the_source() {
+        let f = which(|bytecode| bytecode.file = "src/elsewhere.rs");
+        assert_eq!(result_of(&f), "source");
+    }
+
+    #[test]
+    fn damaged_bytes_are_never_loaded() {
+        // A byte changed: the checksum no longer matches.
+        let f = which(|bytecode| {
+            let mut bytes = bytecode.marshal.to_vec();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x55;
+            bytecode.marshal = Box::leak(bytes.into_boxed_slice());
+        });
+        assert_eq!(result_of(&f), "source");
+    }
+
+    #[test]
+    fn bytes_marshal_refuses_compile_the_source() {
+        // Garbage and truncated bytes, with a checksum that matches them:
+        // `marshal` raises, and the source is compiled.
+        for bytes in [
+            &b"\xff\xfe garbage"[..],
+            &b""[..],
+            &marshalled("def which():\n    return 'bytecode'\n", "src/which.rs")[..20],
+        ] {
+            let f = which(|bytecode| {
+                bytecode.marshal = bytes;
+                bytecode.checksum = pyfn_common::checksum(bytes);
+            });
+            assert_eq!(result_of(&f), "source");
+        }
+        // The interpreter has no exception left set.
+        Python::attach(|py| assert!(PyErr::take(py).is_none()));
+    }
+
+    #[test]
+    fn an_object_that_is_not_code_compiles_the_source() {
+        // `marshal.dumps(42)`: valid, but not a code object.
+        let f = which(|bytecode| {
+            bytecode.marshal = b"\xe9\x2a\x00\x00\x00";
+            bytecode.checksum = pyfn_common::checksum(bytecode.marshal);
+        });
+        assert_eq!(result_of(&f), "source");
+    }
+
+    #[test]
+    fn a_module_loads_its_bytecode_or_compiles_its_source() {
+        const FILE: &str = "src/mod.py";
+        let marshal = marshalled("def which():\n    return 'bytecode'\n", FILE);
+        let module = |magic: u32| -> &'static Module {
+            Box::leak(Box::new(Module::new(ModuleSpec {
+                source: "def which():\n    return 'source'\n",
+                file: FILE,
+                module: "crate::m",
+                bytecode: Some(Bytecode {
+                    magic,
+                    file: FILE,
+                    marshal,
+                    checksum: pyfn_common::checksum(marshal),
+                }),
+            })))
+        };
+        for (magic, expected) in [(self::magic(), "bytecode"), (self::magic() ^ 1, "source")] {
+            let f = Function::new(Spec {
+                file: FILE,
+                return_type: "String",
+                namespace: Some(module(magic)),
+                ..spec("which", c"")
+            });
+            assert_eq!(result_of(&f), expected);
+        }
     }
 }

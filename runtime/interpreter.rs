@@ -2,6 +2,7 @@
 //! attached to for each call.
 
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyAnyMethods;
 use pyo3::{Python, ffi};
 
 use crate::error::{Error, Result};
@@ -54,6 +55,33 @@ pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
             Ok(())
         })
         .map(|_| ())
+}
+
+/// This interpreter's magic number (`PyImport_GetMagicNumber`, the version
+/// of its bytecode), if it compiles at the optimisation level of the code
+/// the macros embed ([`pyfn_common::BYTECODE_OPTIMIZE`]): embedded code
+/// with another number, or under `-O`, is not used. Read once per process.
+pub(crate) fn bytecode_magic(py: Python<'_>) -> Option<u32> {
+    static MAGIC: PyOnceLock<Option<u32>> = PyOnceLock::new();
+    *MAGIC.get_or_init(py, || {
+        let optimize = py
+            .import("sys")
+            .and_then(|sys| sys.getattr("flags"))
+            .and_then(|flags| flags.getattr("optimize"))
+            .and_then(|optimize| optimize.extract::<i32>())
+            .ok()?;
+        if optimize != pyfn_common::BYTECODE_OPTIMIZE {
+            return None;
+        }
+        // SAFETY: the caller is attached (`py`); it returns -1 with an
+        // exception set if it cannot read the number, taken right after.
+        let magic = unsafe { ffi::PyImport_GetMagicNumber() };
+        if magic == -1 {
+            drop(pyo3::PyErr::take(py));
+            return None;
+        }
+        u32::try_from(magic).ok()
+    })
 }
 
 /// Why a CPython `running` (major, minor) cannot run code built for

@@ -206,9 +206,9 @@ pub fn initialize() -> Result<()> {
 pub mod __private {
     pub use crate::call::Args;
     pub use crate::error::{Error, Result};
-    pub use crate::function::{Function, Instance, Module};
+    pub use crate::function::{Function, Instance, Module, bytecode_counts};
     pub use crate::interpreter::attach;
-    pub use crate::spec::{ModuleSpec, Spec};
+    pub use crate::spec::{Bytecode, ModuleSpec, Spec};
     pub use pyfn_common::CLOSURE_OUTER;
     pub use pyo3::Python;
 

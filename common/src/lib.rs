@@ -171,3 +171,36 @@ pub fn current_program() -> Option<std::ffi::CString> {
     let exe = std::env::current_exe().ok()?;
     std::ffi::CString::new(exe.into_os_string().into_encoded_bytes()).ok()
 }
+
+/// The checksum of a code object's marshalled bytes: the macro computes it
+/// when it embeds them, and the runtime unmarshals only bytes that still
+/// have it (64-bit FNV-1a: cheap, and enough to catch damaged bytes; it is
+/// no defence against bytes made to match, which would have to be written
+/// into the program itself).
+pub const fn checksum(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut index = 0;
+    while index < bytes.len() {
+        hash ^= bytes[index] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        index += 1;
+    }
+    hash
+}
+
+/// The optimisation level (`compile(..., optimize=)`) of the code objects
+/// the macro embeds. The runtime uses them only when its interpreter
+/// compiles at this level (`sys.flags.optimize`); under `-O` or
+/// `PYTHONOPTIMIZE` it compiles the source, as it always did.
+pub const BYTECODE_OPTIMIZE: i32 = 0;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn checksum_is_fnv1a() {
+        // The published FNV-1a 64 test vectors.
+        assert_eq!(super::checksum(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(super::checksum(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(super::checksum(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+}

@@ -7,6 +7,12 @@ pub mod geometry {
             source: "\n\ndef area(r, n=3):\n    return n * r * r\n\ndef name(x: int) -> str:\n    return str(x)\n\n",
             file: ::core::file!(),
             module: ::core::module_path!(),
+            bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
+                magic: /* the build's CPython's */,
+                file: "<unspecified>",
+                marshal: /* the build's CPython's */,
+                checksum: /* the build's CPython's */,
+            }),
         });
     }
     pub fn area(r: f64, n: Option<i64>) -> ::pyfn::Result<f64> {
@@ -22,6 +28,7 @@ pub mod geometry {
                 defaults: &[],
                 captures: ::core::option::Option::None,
                 namespace: ::core::option::Option::Some(&__pyfn::MODULE),
+                bytecode: ::core::option::Option::None,
             });
             &FUNCTION
         };
@@ -63,6 +70,7 @@ pub mod geometry {
                 defaults: &[],
                 captures: ::core::option::Option::None,
                 namespace: ::core::option::Option::Some(&__pyfn::MODULE),
+                bytecode: ::core::option::Option::None,
             });
             &FUNCTION
         };
