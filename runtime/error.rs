@@ -364,10 +364,15 @@ fn format_traceback(py: Python<'_>, err: &PyErr) -> Option<String> {
     // Python's `traceback` module, not the C printer behind
     // `PyTraceback::format`: it reads lines through `linecache`, where the
     // source the binary carries is registered (the C printer opens the
-    // file by its relative name).
+    // file by its relative name). Importing it imports `linecache`, which
+    // adds the sources waiting for it; `flush` adds them should that not
+    // have happened (the finder taken off `sys.meta_path`).
     let frames: Vec<String> = py
         .import("traceback")
-        .and_then(|module| module.call_method1("format_tb", (traceback,)))
+        .and_then(|module| {
+            let _ = crate::lines::flush(py);
+            module.call_method1("format_tb", (traceback,))
+        })
         .and_then(|frames| frames.extract())
         .ok()?;
     let mut text = String::from("Traceback (most recent call last):\n");

@@ -188,7 +188,8 @@ impl Function {
         };
         // Tracebacks show the lines the binary carries. (The source was
         // made from the `.rs` file's text: it is UTF-8.)
-        if let Ok(text) = spec.source.to_str() {
+        let source: &'static std::ffi::CStr = spec.source;
+        if let Ok(text) = source.to_str() {
             crate::lines::register(py, spec.file, text)
                 .map_err(|err| fail("cannot register the source for tracebacks", err))?;
         }
@@ -400,8 +401,11 @@ fn new_globals<'py>(
     module: &str,
     file: &str,
 ) -> pyo3::PyResult<Bound<'py, PyDict>> {
+    static BUILTINS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    let builtins =
+        BUILTINS.get_or_try_init(py, || PyModule::import(py, "builtins").map(Bound::unbind))?;
     let globals = PyDict::new(py);
-    globals.set_item("__builtins__", PyModule::import(py, "builtins")?)?;
+    globals.set_item("__builtins__", builtins.bind(py))?;
     globals.set_item("__name__", module)?;
     globals.set_item("__file__", file)?;
     Ok(globals)
