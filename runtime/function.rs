@@ -395,17 +395,45 @@ fn closure_order(code: &Bound<'_, PyAny>, captures: &[&str]) -> pyo3::PyResult<O
     Ok(Some(order))
 }
 
+/// Looks up, once per process, what building every function uses (while
+/// the interpreter is prepared: the first call then need not).
+pub(crate) fn warm(py: Python<'_>) -> pyo3::PyResult<()> {
+    builtins(py)?;
+    function_type(py)?;
+    Ok(())
+}
+
+/// The `builtins` module, every function's `__builtins__`.
+fn builtins(py: Python<'_>) -> pyo3::PyResult<&Bound<'_, PyModule>> {
+    static BUILTINS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    BUILTINS
+        .get_or_try_init(py, || PyModule::import(py, "builtins").map(Bound::unbind))
+        .map(|builtins| builtins.bind(py))
+}
+
+/// `types.FunctionType`.
+fn function_type(py: Python<'_>) -> pyo3::PyResult<&Bound<'_, PyAny>> {
+    static FUNCTION_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    FUNCTION_TYPE
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(
+                PyModule::import(py, "types")?
+                    .getattr("FunctionType")?
+                    .unbind(),
+            )
+        })
+        .map(|function_type| function_type.bind(py))
+}
+
 /// A fresh globals dict for one function (or one module of functions).
 fn new_globals<'py>(
     py: Python<'py>,
     module: &str,
     file: &str,
 ) -> pyo3::PyResult<Bound<'py, PyDict>> {
-    static BUILTINS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-    let builtins =
-        BUILTINS.get_or_try_init(py, || PyModule::import(py, "builtins").map(Bound::unbind))?;
+    let builtins = builtins(py)?;
     let globals = PyDict::new(py);
-    globals.set_item("__builtins__", builtins.bind(py))?;
+    globals.set_item("__builtins__", builtins)?;
     globals.set_item("__name__", module)?;
     globals.set_item("__file__", file)?;
     Ok(globals)
@@ -419,18 +447,7 @@ fn new_function<'py>(
     argdefs: Option<&Bound<'py, PyTuple>>,
     closure: Option<&Bound<'py, PyTuple>>,
 ) -> pyo3::PyResult<Bound<'py, PyAny>> {
-    static FUNCTION_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let py = code.py();
-    let function_type = FUNCTION_TYPE.get_or_try_init(py, || {
-        Ok::<_, PyErr>(
-            PyModule::import(py, "types")?
-                .getattr("FunctionType")?
-                .unbind(),
-        )
-    })?;
-    function_type
-        .bind(py)
-        .call1((code, globals, name, argdefs, closure))
+    function_type(code.py())?.call1((code, globals, name, argdefs, closure))
 }
 
 /// A closure's Python function object, created when the Rust closure is.

@@ -18,6 +18,7 @@
 //! also adds them, should something have taken the finder away.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -31,6 +32,10 @@ static WAITING: Mutex<Vec<(&'static str, &'static str)>> = Mutex::new(Vec::new()
 
 /// The finder on `sys.meta_path`, once made.
 static FINDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Whether the finder was put on `sys.meta_path` and has not left it
+/// (read and changed only while attached).
+static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// The line lists pyfn put in `linecache.cache`, by file: extended in
 /// place by the next function of the same file (another's list is copied).
@@ -151,9 +156,14 @@ fn add(cache: &Bound<'_, PyDict>, file: &str, source: &str) -> PyResult<()> {
     cache.set_item(file, entry)
 }
 
-/// Puts the finder on `sys.meta_path` (first), unless it is there.
-fn install(py: Python<'_>) -> PyResult<()> {
-    let finder = FINDER
+/// Makes the finder, once per process (while the interpreter is
+/// prepared: the first registration then only puts it in place).
+pub(crate) fn warm(py: Python<'_>) -> PyResult<()> {
+    finder(py).map(drop)
+}
+
+fn finder(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    FINDER
         .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
             let find_spec = PyCFunction::new_closure(
                 py,
@@ -170,12 +180,21 @@ fn install(py: Python<'_>) -> PyResult<()> {
                 .getattr("SimpleNamespace")?
                 .call((), Some(&kwargs))?
                 .unbind())
-        })?
-        .bind(py);
+        })
+        .map(|finder| finder.bind(py))
+}
+
+/// Puts the finder on `sys.meta_path` (first), unless it is there.
+fn install(py: Python<'_>) -> PyResult<()> {
+    if INSTALLED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let finder = finder(py)?;
     let meta_path = py.import("sys")?.getattr("meta_path")?;
     if !meta_path.contains(finder)? {
         meta_path.call_method1("insert", (0, finder))?;
     }
+    INSTALLED.store(true, Ordering::Relaxed);
     Ok(())
 }
 
@@ -259,6 +278,7 @@ fn wrapped_spec<'py>(args: &Bound<'py, PyTuple>) -> PyResult<Option<Bound<'py, P
                 module.setattr("__loader__", loader)?;
                 spec.bind(py).setattr("loader", loader)?;
                 flush_into(&module)?;
+                INSTALLED.store(false, Ordering::Relaxed);
                 if let Some(finder) = FINDER.get(py) {
                     let meta_path = py.import("sys")?.getattr("meta_path")?;
                     if meta_path.contains(finder)? {
