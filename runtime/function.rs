@@ -72,7 +72,11 @@ impl Module {
                     .and_then(|exec| {
                         // Tracebacks show the lines the binary carries,
                         // even while the module's top level runs.
-                        crate::lines::register(py, self.spec.file, self.spec.source)?;
+                        crate::lines::register(
+                            py,
+                            self.spec.file,
+                            crate::lines::Text::Str(self.spec.source),
+                        )?;
                         exec.call1((code, &globals))
                     })
                     .map_err(|err| fail("the module source raised while running", err))?;
@@ -186,13 +190,9 @@ impl Function {
                 .map_err(|err| fail("the Python source does not compile", err))?
                 .into_any(),
         };
-        // Tracebacks show the lines the binary carries. (The source was
-        // made from the `.rs` file's text: it is UTF-8.)
-        let source: &'static std::ffi::CStr = spec.source;
-        if let Ok(text) = source.to_str() {
-            crate::lines::register(py, spec.file, text)
-                .map_err(|err| fail("cannot register the source for tracebacks", err))?;
-        }
+        // Tracebacks show the lines the binary carries.
+        crate::lines::register(py, spec.file, crate::lines::Text::C(spec.source))
+            .map_err(|err| fail("cannot register the source for tracebacks", err))?;
         let read = |err| fail("cannot read the compiled module", err);
         let scope = match spec.captures {
             Some(_) => function_code(&module, CLOSURE_OUTER)
@@ -229,7 +229,7 @@ impl Function {
                 // The function's own name resolves in its globals, so that it
                 // can call itself recursively as it could in a Python module.
                 globals
-                    .set_item(spec.name, &function)
+                    .set_item(&name, &function)
                     .map_err(|err| fail("cannot create the function's globals", err))?;
                 Some(function.unbind())
             }
@@ -433,9 +433,9 @@ fn new_globals<'py>(
 ) -> pyo3::PyResult<Bound<'py, PyDict>> {
     let builtins = builtins(py)?;
     let globals = PyDict::new(py);
-    globals.set_item("__builtins__", builtins)?;
-    globals.set_item("__name__", module)?;
-    globals.set_item("__file__", file)?;
+    globals.set_item(pyo3::intern!(py, "__builtins__"), builtins)?;
+    globals.set_item(pyo3::intern!(py, "__name__"), module)?;
+    globals.set_item(pyo3::intern!(py, "__file__"), file)?;
     Ok(globals)
 }
 

@@ -17,6 +17,7 @@
 //! imported, before the import returns to anyone. pyfn's error formatting
 //! also adds them, should something have taken the finder away.
 
+use std::ffi::CStr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -27,8 +28,26 @@ use pyo3::types::{
 };
 use pyo3::{Bound, IntoPyObject, Py, PyAny, PyErr, PyResult, Python, ffi, intern};
 
+/// A source, as its spec holds it.
+#[derive(Clone, Copy)]
+pub(crate) enum Text {
+    /// A function's (made from the `.rs` file's text: UTF-8).
+    C(&'static CStr),
+    /// A module's.
+    Str(&'static str),
+}
+
+impl Text {
+    fn as_str(self) -> Option<&'static str> {
+        match self {
+            Text::C(text) => text.to_str().ok(),
+            Text::Str(text) => Some(text),
+        }
+    }
+}
+
 /// Sources waiting for `linecache` to be imported: (file, text).
-static WAITING: Mutex<Vec<(&'static str, &'static str)>> = Mutex::new(Vec::new());
+static WAITING: Mutex<Vec<(&'static str, Text)>> = Mutex::new(Vec::new());
 
 /// The finder on `sys.meta_path`, once made.
 static FINDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -43,11 +62,14 @@ static OWN: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 
 /// Registers `source` as the text of `file`. Several functions of one
 /// `.rs` file each bring their own lines (the rest blank): they are merged.
-pub(crate) fn register(py: Python<'_>, file: &'static str, source: &'static str) -> PyResult<()> {
+pub(crate) fn register(py: Python<'_>, file: &'static str, source: Text) -> PyResult<()> {
     match imported(py)? {
         Some(linecache) => {
             flush_into(&linecache)?;
-            add(&cache_of(&linecache)?, file, source)
+            match source.as_str() {
+                Some(source) => add(&cache_of(&linecache)?, file, source),
+                None => Ok(()),
+            }
         }
         None => {
             lock().push((file, source));
@@ -67,7 +89,7 @@ pub(crate) fn flush(py: Python<'_>) -> PyResult<()> {
     }
 }
 
-fn lock() -> std::sync::MutexGuard<'static, Vec<(&'static str, &'static str)>> {
+fn lock() -> std::sync::MutexGuard<'static, Vec<(&'static str, Text)>> {
     WAITING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -103,7 +125,9 @@ fn flush_into(linecache: &Bound<'_, PyAny>) -> PyResult<()> {
     }
     let cache = cache_of(linecache)?;
     for (file, source) in waiting {
-        add(&cache, file, source)?;
+        if let Some(source) = source.as_str() {
+            add(&cache, file, source)?;
+        }
     }
     Ok(())
 }
@@ -316,8 +340,9 @@ mod tests {
     fn sources_of_one_file_are_merged() {
         Python::attach(|py| {
             py.import("linecache").expect("imported");
-            register(py, "src/merged.rs", "\n\ndef a():\n    pass\n").unwrap();
-            register(py, "src/merged.rs", "\n\n\n\n\ndef b():\n    return 1\n").unwrap();
+            register(py, "src/merged.rs", Text::Str("\n\ndef a():\n    pass\n")).unwrap();
+            let b = Text::C(c"\n\n\n\n\ndef b():\n    return 1\n");
+            register(py, "src/merged.rs", b).unwrap();
             let got = lines(py, "src/merged.rs");
             assert_eq!(got[2], "def a():\n");
             assert_eq!(got[3], "    pass\n");
