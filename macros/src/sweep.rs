@@ -363,39 +363,7 @@ fn real_mistakes_are_all_reported() {
 #[test]
 fn stdlib_package_files_as_modules() {
     let _serial = serial();
-    let (stdlib, files): (String, Vec<String>) = crate::python::with_python(|py| {
-        let scope = PyDict::new(py);
-        py.run(
-            cr#"
-import os, sysconfig
-stdlib = sysconfig.get_paths()["stdlib"]
-files = []
-for root, dirs, names in os.walk(stdlib):
-    dirs[:] = sorted(d for d in dirs if d not in ("site-packages", "dist-packages", "__pycache__"))
-    if root == stdlib:
-        continue
-    for name in sorted(names):
-        path = os.path.join(root, name)
-        if not name.endswith(".py"):
-            continue
-        with open(path, "rb") as f:
-            source = f.read()
-        try:
-            compile(source, path, "exec")
-        except Exception:
-            continue
-        files.append(path)
-"#,
-            Some(&scope),
-            Some(&scope),
-        )
-        .expect("lists the stdlib");
-        let get = |key: &str| scope.get_item(key).expect("readable").expect(key);
-        (
-            get("stdlib").extract().expect("a path"),
-            get("files").extract().expect("paths"),
-        )
-    });
+    let (stdlib, files) = stdlib_files(false);
     assert!(files.len() > 500, "only {} files", files.len());
     let mut unexpected = Vec::new();
     let (mut relative, mut missing, mut on_purpose) = (0, 0, 0);
@@ -449,6 +417,47 @@ for root, dirs, names in os.walk(stdlib):
         unexpected.len(),
         unexpected.join("\n")
     );
+}
+
+/// The standard library's directory, and its `.py` files that CPython
+/// compiles: the top-level modules (`top_level`), or every other file (its
+/// packages and tests).
+pub(crate) fn stdlib_files(top_level: bool) -> (String, Vec<String>) {
+    crate::python::with_python(|py| {
+        let scope = PyDict::new(py);
+        scope.set_item("top_level", top_level).expect("set");
+        py.run(
+            cr#"
+import os, sysconfig
+stdlib = sysconfig.get_paths()["stdlib"]
+files = []
+for root, dirs, names in os.walk(stdlib):
+    dirs[:] = [] if top_level else sorted(
+        d for d in dirs if d not in ("site-packages", "dist-packages", "__pycache__"))
+    if (root == stdlib) != top_level:
+        continue
+    for name in sorted(names):
+        path = os.path.join(root, name)
+        if not name.endswith(".py") or not os.path.isfile(path):
+            continue
+        with open(path, "rb") as f:
+            source = f.read()
+        try:
+            compile(source, path, "exec")
+        except Exception:
+            continue
+        files.append(path)
+"#,
+            Some(&scope),
+            Some(&scope),
+        )
+        .expect("lists the stdlib");
+        let get = |key: &str| scope.get_item(key).expect("readable").expect(key);
+        (
+            get("stdlib").extract().expect("a path"),
+            get("files").extract().expect("paths"),
+        )
+    })
 }
 
 /// Whether the running CPython can find top-level module `name`.

@@ -797,36 +797,7 @@ fn module_files_are_decoded_as_cpython_decodes_them() {
 #[test]
 fn stdlib_modules_as_files_give_no_diagnostic() {
     let _serial = serial();
-    let files: Vec<String> = python(|py| {
-        let scope = PyDict::new(py);
-        py.run(
-            cr#"
-import os, sysconfig
-stdlib = sysconfig.get_paths()["stdlib"]
-files = []
-for name in sorted(os.listdir(stdlib)):
-    path = os.path.join(stdlib, name)
-    if name.endswith(".py") and os.path.isfile(path):
-        with open(path, "rb") as f:
-            source = f.read()
-        try:
-            compile(source, path, "exec")
-        except Exception:
-            continue
-        files.append(path)
-"#,
-            Some(&scope),
-            Some(&scope),
-        )
-        .expect("lists the stdlib");
-        scope
-            .get_item("files")
-            .expect("readable")
-            .expect("files")
-            .extract()
-            .expect("paths")
-    })
-    .expect("CPython starts");
+    let (_, files) = crate::sweep::stdlib_files(true);
     assert!(files.len() > 100, "only {} modules", files.len());
     let mut flagged = Vec::new();
     for path in &files {
