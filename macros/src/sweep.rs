@@ -12,7 +12,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::tests::serial;
+use crate::tests::{COMPILE_ERROR, ERROR_BRACE, serial};
 
 /// Collects, for every top-level `def` of every standard-library `.py` file
 /// that CPython compiles, whose free names are all builtins (or its own
@@ -186,7 +186,7 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
         };
         let out = crate::pipeline::py_fn(tokens).to_string();
         checked += 1;
-        if let Some(at) = out.find("compile_error") {
+        if let Some(at) = out.find(COMPILE_ERROR) {
             let file = place
                 .rsplit_once(':')
                 .map_or(place.as_str(), |(file, _)| file);
@@ -194,7 +194,7 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
                 *f == file
                     && n == name
                     && out
-                        .split("compile_error")
+                        .split(COMPILE_ERROR)
                         .skip(1)
                         .all(|error| error.contains(says))
             });
@@ -278,7 +278,7 @@ fn cpythons_invalid_programs_are_all_rejected() {
         std::fs::write(&path, source).expect("writes");
         let input = format!("mod m {{ file = {:?}; }}", path.display().to_string());
         let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
-        if !out.contains("compile_error") {
+        if !out.contains(COMPILE_ERROR) {
             let_through.push(source.clone());
         }
     }
@@ -345,7 +345,7 @@ fn real_mistakes_are_all_reported() {
     let mut missed = Vec::new();
     for (what, input) in cases {
         let out = crate::pipeline::py_fn(input.parse().expect("tokens")).to_string();
-        if !out.contains("compile_error") {
+        if !out.contains(COMPILE_ERROR) {
             missed.push(what);
         }
     }
@@ -374,7 +374,7 @@ fn stdlib_package_files_as_modules() {
             .strip_prefix(&stdlib)
             .unwrap_or(path)
             .trim_start_matches('/');
-        for error in out.split("compile_error ! {").skip(1) {
+        for error in out.split(ERROR_BRACE).skip(1) {
             let message = error.split("\\n").next().unwrap_or(error);
             if message.contains("has no package to be relative to") {
                 relative += 1;

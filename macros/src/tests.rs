@@ -10,6 +10,13 @@ use crate::errors::Errors;
 use crate::parse::{self, Body, FnInput, ItemFn};
 use crate::render::{self, PySource};
 
+/// How an expansion reports an error: `::core::compile_error!`, as
+/// proc-macro2 prints it. (The bare word could be in the embedded code.)
+pub(crate) const COMPILE_ERROR: &str = ":: core :: compile_error !";
+
+/// [`COMPILE_ERROR`] with the brace its message follows.
+pub(crate) const ERROR_BRACE: &str = ":: core :: compile_error ! {";
+
 /// Runs the crate's CPython tests (these and `fuzz.rs`) one at a time:
 /// CPython 3.11 (seen with 3.11.2 and 3.11.7) fails `ast.parse` with "AST
 /// constructor recursion depth mismatch" when two threads parse at once
@@ -222,7 +229,7 @@ fn expansion_names_the_runtime_by_absolute_path() {
         out.contains("c\"def add(a, b):\\n    return a + b\\n\""),
         "{out}"
     );
-    assert!(!out.contains("compile_error"), "{out}");
+    assert!(!out.contains(COMPILE_ERROR), "{out}");
 }
 
 #[test]
@@ -248,7 +255,7 @@ fn raw_identifiers_are_python_names() {
 fn errors_keep_a_stub_with_the_same_signature() {
     let _serial = serial();
     let out = expand("fn f(a: i64) -> i64 {\n    return a +\n}");
-    assert!(out.contains("compile_error"), "{out}");
+    assert!(out.contains(COMPILE_ERROR), "{out}");
     assert!(
         out.contains("fn f (a : i64) -> :: pyfn :: Result < i64 >"),
         "{out}"
@@ -280,7 +287,7 @@ fn garbage_input_is_an_error_not_a_panic() {
         };
         let out = crate::pipeline::py_fn(tokens).to_string();
         assert!(
-            out.contains("compile_error") || out.contains("fn f"),
+            out.contains(COMPILE_ERROR) || out.contains("fn f"),
             "{input:?} gave {out}"
         );
     }
@@ -654,7 +661,7 @@ fn deep_and_long_inputs_give_errors_not_crashes() {
         // Either CPython's RecursionError, reported at the function, or
         // (a CPython that compiles it) a function.
         assert!(
-            out.contains("RecursionError") || !out.contains("compile_error"),
+            out.contains("RecursionError") || !out.contains(COMPILE_ERROR),
             "{out:.300}"
         );
     }
@@ -681,7 +688,7 @@ fn warnings_do_not_fail_the_check() {
         py.run(c"import warnings; warnings.resetwarnings()", None, None)
             .expect("filters reset");
     });
-    assert!(!out.contains("compile_error"), "{out}");
+    assert!(!out.contains(COMPILE_ERROR), "{out}");
 }
 
 /// A `.py` file with a UTF-8 byte order mark is read as CPython reads it.
@@ -694,7 +701,7 @@ fn module_file_with_a_byte_order_mark() {
             .expect("tokens"),
     )
     .to_string();
-    assert!(!out.contains("compile_error"), "{out}");
+    assert!(!out.contains(COMPILE_ERROR), "{out}");
     assert!(out.contains("pub fn twice"), "{out}");
 }
 
@@ -776,7 +783,7 @@ fn module_files_are_decoded_as_cpython_decodes_them() {
             .expect("tokens"),
     )
     .to_string();
-    assert!(!out.contains("compile_error"), "{out}");
+    assert!(!out.contains(COMPILE_ERROR), "{out}");
     assert!(out.contains("include_bytes"), "{out}");
     assert!(out.contains("CAFE = \\\"caf\u{e9}\\\""), "{out}");
     let out = crate::pipeline::py_module(
@@ -803,10 +810,10 @@ fn stdlib_modules_as_files_give_no_diagnostic() {
     for path in &files {
         let input = format!("mod m {{ file = {path:?}; }}");
         let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
-        if out.contains("compile_error") {
+        if out.contains(COMPILE_ERROR) {
             flagged.push(format!(
                 "{path}: {}",
-                &out[out.find("compile_error").unwrap_or(0)..]
+                &out[out.find(COMPILE_ERROR).unwrap_or(0)..]
             ));
         }
     }
