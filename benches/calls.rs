@@ -209,6 +209,7 @@ fn first_call(c: &mut Criterion) {
         defaults: &[],
         captures: None,
         namespace: None,
+        bytecode: None,
     };
     Python::attach(|py| {
         c.bench_function("first call: compile, find the code, FunctionType", |b| {

@@ -5,6 +5,7 @@
 //! instance.
 
 use std::ffi::CString;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyfn_common::CLOSURE_OUTER;
 use pyo3::sync::PyOnceLock;
@@ -14,7 +15,7 @@ use pyo3::{Bound, Py, PyAny, PyErr, Python, ffi};
 
 use crate::error::{Error, Result};
 use crate::interpreter::{attach, prepare};
-use crate::spec::{ModuleSpec, Spec};
+use crate::spec::{Bytecode, ModuleSpec, Spec};
 
 /// A `py_module!`'s Python module: its source runs once per process, in a
 /// globals dict of its own, and its functions are taken from there.
@@ -57,26 +58,37 @@ impl Module {
                 // carets fall under the right text whoever prints them
                 // (CPython's C printer reads the `.rs` file itself).
                 let (code, lines) = if spec.columns.is_empty() {
-                    // `compile` of a `str`, as the build's check did: the
-                    // text is already decoded (a `.py` file's encoding
-                    // declaration was applied at build time), so it must
-                    // not apply again.
-                    let code = PyModule::import(py, "builtins")
-                        .and_then(|builtins| builtins.getattr("compile"))
-                        .and_then(|compile| compile.call1((spec.source, spec.file, "exec")))
-                        .map_err(|err| fail("the module source does not compile", err))?;
-                    (code, std::borrow::Cow::Borrowed(spec.source))
+                    // The code compiled at build time, or `compile` of a
+                    // `str`, as the build's check did: the text is already
+                    // decoded (a `.py` file's encoding declaration was
+                    // applied at build time), so it must not apply again.
+                    let code = match load(py, spec.bytecode.as_ref(), spec.file) {
+                        Some(code) => code,
+                        None => PyModule::import(py, "builtins")
+                            .and_then(|builtins| builtins.getattr("compile"))
+                            .and_then(|compile| compile.call1((spec.source, spec.file, "exec")))
+                            .map_err(|err| fail("the module source does not compile", err))?,
+                    };
+                    (code, spec.source)
                 } else {
-                    let code = crate::lines::compile_at_columns(
-                        py,
-                        spec.source,
-                        spec.file,
-                        spec.columns_from,
-                        spec.columns,
-                    )
-                    .map_err(|err| fail("the module source does not compile", err))?;
-                    let lines = crate::lines::realign(spec.source, spec.columns_from, spec.columns);
-                    (code, std::borrow::Cow::Owned(lines))
+                    // Compiled at build time at the `.rs` columns, or now.
+                    let code = match load(py, spec.bytecode.as_ref(), spec.file) {
+                        Some(code) => code,
+                        None => crate::lines::compile_at_columns(
+                            py,
+                            spec.source,
+                            spec.file,
+                            spec.columns_from,
+                            spec.columns,
+                        )
+                        .map_err(|err| fail("the module source does not compile", err))?,
+                    };
+                    // Once per module and process: kept for `linecache`.
+                    let lines: &'static str = Box::leak(
+                        crate::lines::realign(spec.source, spec.columns_from, spec.columns)
+                            .into_boxed_str(),
+                    );
+                    (code, lines)
                 };
                 let globals = new_globals(py, spec.module, spec.file)
                     .map_err(|err| fail("cannot create the module's globals", err))?;
@@ -85,7 +97,7 @@ impl Module {
                     .and_then(|exec| {
                         // Tracebacks show the lines the binary carries,
                         // even while the module's top level runs.
-                        crate::lines::register(py, spec.file, &lines)?;
+                        crate::lines::register(py, spec.file, crate::lines::Text::Str(lines))?;
                         exec.call1((code, &globals))
                     })
                     .map_err(|err| fail("the module source raised while running", err))?;
@@ -149,7 +161,8 @@ impl Function {
         }
     }
 
-    /// `compile(source, file, "exec")`, the function's code object taken
+    /// The module's code object (compiled at build time, or
+    /// `compile(source, file, "exec")`), the function's code object taken
     /// from the module's `co_consts` by name (for a closure, from the outer
     /// function's), the defaults evaluated, and for a plain function
     /// `types.FunctionType(code, globals, name, argdefs, closure)`.
@@ -193,15 +206,15 @@ impl Function {
         let file = CString::new(spec.file).map_err(|_| {
             Error::build_failed(py, spec.name, "the source file name holds a NUL byte", None)
         })?;
-        let module = PyCode::compile(py, spec.source, &file, PyCodeInput::File)
-            .map_err(|err| fail("the Python source does not compile", err))?
-            .into_any();
-        // Tracebacks show the lines the binary carries. (The source was
-        // made from the `.rs` file's text: it is UTF-8.)
-        if let Ok(text) = spec.source.to_str() {
-            crate::lines::register(py, spec.file, text)
-                .map_err(|err| fail("cannot register the source for tracebacks", err))?;
-        }
+        let module = match load(py, spec.bytecode.as_ref(), spec.file) {
+            Some(module) => module,
+            None => PyCode::compile(py, spec.source, &file, PyCodeInput::File)
+                .map_err(|err| fail("the Python source does not compile", err))?
+                .into_any(),
+        };
+        // Tracebacks show the lines the binary carries.
+        crate::lines::register(py, spec.file, crate::lines::Text::C(spec.source))
+            .map_err(|err| fail("cannot register the source for tracebacks", err))?;
         let read = |err| fail("cannot read the compiled module", err);
         let scope = match spec.captures {
             Some(_) => function_code(&module, CLOSURE_OUTER)
@@ -238,7 +251,7 @@ impl Function {
                 // The function's own name resolves in its globals, so that it
                 // can call itself recursively as it could in a Python module.
                 globals
-                    .set_item(spec.name, &function)
+                    .set_item(&name, &function)
                     .map_err(|err| fail("cannot create the function's globals", err))?;
                 Some(function.unbind())
             }
@@ -291,6 +304,61 @@ impl Function {
         .map(Bound::unbind)
         .map_err(fail)
     }
+}
+
+/// How many code objects were loaded from build-time bytecode, and how
+/// many compiled from source, in this process: see [`bytecode_counts`].
+static LOADED: AtomicUsize = AtomicUsize::new(0);
+static COMPILED: AtomicUsize = AtomicUsize::new(0);
+
+/// (loaded, compiled): how many functions and modules this process built
+/// from the bytecode compiled at build time, and how many from their
+/// source (for tests and benchmarks: the fast path was taken).
+#[doc(hidden)]
+pub fn bytecode_counts() -> (usize, usize) {
+    (
+        LOADED.load(Ordering::Relaxed),
+        COMPILED.load(Ordering::Relaxed),
+    )
+}
+
+/// The code object compiled at build time, if this interpreter compiles
+/// `file`'s source to that very code (see [`Bytecode`]); `None`: compile
+/// the source. Damaged bytes, or bytes that are not a code object, are
+/// never run: they fail the checksum, `marshal` refuses them (its error is
+/// dropped), or they are not a code object.
+fn load<'py>(
+    py: Python<'py>,
+    bytecode: Option<&Bytecode>,
+    file: &str,
+) -> Option<Bound<'py, PyAny>> {
+    let loaded = bytecode.and_then(|bytecode| {
+        if bytecode.file != file
+            || crate::interpreter::bytecode_magic(py) != Some(bytecode.magic)
+            || pyfn_common::checksum(bytecode.marshal) != bytecode.checksum
+        {
+            return None;
+        }
+        let len = ffi::Py_ssize_t::try_from(bytecode.marshal.len()).ok()?;
+        // SAFETY: the pointer and length are those of `bytecode.marshal`,
+        // readable for the whole call (it only reads them); the caller is
+        // attached (`py`). The result is a new reference, or NULL with an
+        // exception set, which `from_owned_ptr_or_err` takes (and `ok`
+        // drops).
+        let object = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyMarshal_ReadObjectFromString(bytecode.marshal.as_ptr().cast(), len),
+            )
+        }
+        .ok()?;
+        object.is_instance_of::<PyCode>().then_some(object)
+    });
+    match loaded {
+        Some(_) => LOADED.fetch_add(1, Ordering::Relaxed),
+        None => COMPILED.fetch_add(1, Ordering::Relaxed),
+    };
+    loaded
 }
 
 /// Finds the code object of function `name` among the constants of the
@@ -349,16 +417,47 @@ fn closure_order(code: &Bound<'_, PyAny>, captures: &[&str]) -> pyo3::PyResult<O
     Ok(Some(order))
 }
 
+/// Looks up, once per process, what building every function uses (while
+/// the interpreter is prepared: the first call then need not).
+pub(crate) fn warm(py: Python<'_>) -> pyo3::PyResult<()> {
+    builtins(py)?;
+    function_type(py)?;
+    Ok(())
+}
+
+/// The `builtins` module, every function's `__builtins__`.
+fn builtins(py: Python<'_>) -> pyo3::PyResult<&Bound<'_, PyModule>> {
+    static BUILTINS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    BUILTINS
+        .get_or_try_init(py, || PyModule::import(py, "builtins").map(Bound::unbind))
+        .map(|builtins| builtins.bind(py))
+}
+
+/// `types.FunctionType`.
+fn function_type(py: Python<'_>) -> pyo3::PyResult<&Bound<'_, PyAny>> {
+    static FUNCTION_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    FUNCTION_TYPE
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(
+                PyModule::import(py, "types")?
+                    .getattr("FunctionType")?
+                    .unbind(),
+            )
+        })
+        .map(|function_type| function_type.bind(py))
+}
+
 /// A fresh globals dict for one function (or one module of functions).
 fn new_globals<'py>(
     py: Python<'py>,
     module: &str,
     file: &str,
 ) -> pyo3::PyResult<Bound<'py, PyDict>> {
+    let builtins = builtins(py)?;
     let globals = PyDict::new(py);
-    globals.set_item("__builtins__", PyModule::import(py, "builtins")?)?;
-    globals.set_item("__name__", module)?;
-    globals.set_item("__file__", file)?;
+    globals.set_item(pyo3::intern!(py, "__builtins__"), builtins)?;
+    globals.set_item(pyo3::intern!(py, "__name__"), module)?;
+    globals.set_item(pyo3::intern!(py, "__file__"), file)?;
     Ok(globals)
 }
 
@@ -370,18 +469,7 @@ fn new_function<'py>(
     argdefs: Option<&Bound<'py, PyTuple>>,
     closure: Option<&Bound<'py, PyTuple>>,
 ) -> pyo3::PyResult<Bound<'py, PyAny>> {
-    static FUNCTION_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let py = code.py();
-    let function_type = FUNCTION_TYPE.get_or_try_init(py, || {
-        Ok::<_, PyErr>(
-            PyModule::import(py, "types")?
-                .getattr("FunctionType")?
-                .unbind(),
-        )
-    })?;
-    function_type
-        .bind(py)
-        .call1((code, globals, name, argdefs, closure))
+    function_type(code.py())?.call1((code, globals, name, argdefs, closure))
 }
 
 /// A closure's Python function object, created when the Rust closure is.
@@ -432,6 +520,7 @@ mod tests {
             defaults: &[],
             captures: None,
             namespace: None,
+            bytecode: None,
         }
     }
 
@@ -479,6 +568,7 @@ mod tests {
             defaults: &[],
             captures: None,
             namespace: None,
+            bytecode: None,
         });
         Python::attach(|py| {
             let f = F.get(py).expect("built");
@@ -514,5 +604,149 @@ mod tests {
             assert_eq!(err.kind(), crate::ErrorKind::Function);
             assert_eq!(err.exception_type(), Some("SyntaxError"));
         });
+    }
+
+    /// `marshal.dumps(compile(source, file, "exec"))`, leaked for a
+    /// `'static` spec.
+    fn marshalled(source: &str, file: &str) -> &'static [u8] {
+        Python::attach(|py| {
+            let code = PyModule::import(py, "builtins")
+                .and_then(|builtins| builtins.getattr("compile"))
+                .and_then(|compile| compile.call1((source, file, "exec")))
+                .expect("compiles");
+            let bytes: Vec<u8> = PyModule::import(py, "marshal")
+                .and_then(|marshal| marshal.call_method1("dumps", (code,)))
+                .and_then(|bytes| bytes.extract())
+                .expect("marshals");
+            &*Box::leak(bytes.into_boxed_slice())
+        })
+    }
+
+    fn magic() -> u32 {
+        Python::attach(|py| {
+            let magic: [u8; 4] = PyModule::import(py, "importlib.util")
+                .and_then(|util| util.getattr("MAGIC_NUMBER"))
+                .and_then(|magic| magic.extract())
+                .expect("MAGIC_NUMBER");
+            u32::from_le_bytes(magic)
+        })
+    }
+
+    /// A function `which` whose source returns `"source"` and whose
+    /// embedded bytecode (from another source, so that the result tells
+    /// which was used) returns `"bytecode"`, with `bytecode` changed by
+    /// `edit`.
+    fn which(edit: impl FnOnce(&mut Bytecode)) -> Function {
+        const FILE: &str = "src/which.rs";
+        let marshal = marshalled("\ndef which():\n    return 'bytecode'\n", FILE);
+        let mut bytecode = Bytecode {
+            magic: magic(),
+            file: FILE,
+            marshal,
+            checksum: pyfn_common::checksum(marshal),
+        };
+        edit(&mut bytecode);
+        Function::new(Spec {
+            file: FILE,
+            return_type: "String",
+            bytecode: Some(bytecode),
+            ..spec("which", c"\ndef which():\n    return 'source'\n")
+        })
+    }
+
+    fn result_of(function: &Function) -> String {
+        Python::attach(|py| {
+            let f = function.get(py).expect("built");
+            let result = function.call(f, []).expect("called");
+            function.ret(result).expect("a str")
+        })
+    }
+
+    #[test]
+    fn bytecode_is_loaded_when_it_matches() {
+        assert_eq!(result_of(&which(|_| {})), "bytecode");
+    }
+
+    #[test]
+    fn another_magic_number_compiles_the_source() {
+        let f = which(|bytecode| bytecode.magic ^= 1);
+        assert_eq!(result_of(&f), "source");
+    }
+
+    #[test]
+    fn another_file_name_compiles_the_source() {
+        let f = which(|bytecode| bytecode.file = "src/elsewhere.rs");
+        assert_eq!(result_of(&f), "source");
+    }
+
+    #[test]
+    fn damaged_bytes_are_never_loaded() {
+        // A byte changed: the checksum no longer matches.
+        let f = which(|bytecode| {
+            let mut bytes = bytecode.marshal.to_vec();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x55;
+            bytecode.marshal = Box::leak(bytes.into_boxed_slice());
+        });
+        assert_eq!(result_of(&f), "source");
+    }
+
+    #[test]
+    fn bytes_marshal_refuses_compile_the_source() {
+        // Garbage and truncated bytes, with a checksum that matches them:
+        // `marshal` raises, and the source is compiled.
+        for bytes in [
+            &b"\xff\xfe garbage"[..],
+            &b""[..],
+            &marshalled("def which():\n    return 'bytecode'\n", "src/which.rs")[..20],
+        ] {
+            let f = which(|bytecode| {
+                bytecode.marshal = bytes;
+                bytecode.checksum = pyfn_common::checksum(bytes);
+            });
+            assert_eq!(result_of(&f), "source");
+        }
+        // The interpreter has no exception left set.
+        Python::attach(|py| assert!(PyErr::take(py).is_none()));
+    }
+
+    #[test]
+    fn an_object_that_is_not_code_compiles_the_source() {
+        // `marshal.dumps(42)`: valid, but not a code object.
+        let f = which(|bytecode| {
+            bytecode.marshal = b"\xe9\x2a\x00\x00\x00";
+            bytecode.checksum = pyfn_common::checksum(bytecode.marshal);
+        });
+        assert_eq!(result_of(&f), "source");
+    }
+
+    #[test]
+    fn a_module_loads_its_bytecode_or_compiles_its_source() {
+        const FILE: &str = "src/mod.py";
+        let marshal = marshalled("def which():\n    return 'bytecode'\n", FILE);
+        let module = |magic: u32| -> &'static Module {
+            Box::leak(Box::new(Module::new(ModuleSpec {
+                source: "def which():\n    return 'source'\n",
+                file: FILE,
+                module: "crate::m",
+                columns_from: 0,
+                columns: &[],
+                bytecode: Some(Bytecode {
+                    magic,
+                    file: FILE,
+                    marshal,
+                    checksum: pyfn_common::checksum(marshal),
+                }),
+            })))
+        };
+        for (magic, expected) in [(self::magic(), "bytecode"), (self::magic() ^ 1, "source")] {
+            let f = Function::new(Spec {
+                file: FILE,
+                return_type: "String",
+                namespace: Some(module(magic)),
+                ..spec("which", c"")
+            });
+            assert_eq!(result_of(&f), expected);
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! attached to for each call.
 
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyAnyMethods;
 use pyo3::{Python, ffi};
 
 use crate::error::{Error, Result};
@@ -29,40 +30,47 @@ fn create_exception_types(py: Python<'_>) {
 /// version pyfn was built against, makes an active virtual environment's
 /// packages importable, and registers the fork and exit handlers.
 pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
-    static PREPARED: PyOnceLock<()> = PyOnceLock::new();
     PREPARED
-        .get_or_try_init(py, || {
-            PREPARED_ONCE.store(true, std::sync::atomic::Ordering::Release);
-            create_exception_types(py);
-            let info = py.version_info();
-            if let Some(problem) =
-                version_mismatch(env!("PYFN_BUILD_PYTHON"), (info.major, info.minor))
-            {
-                return Err(Error::interpreter_mismatch(caller, problem));
-            }
-            // An interpreter someone else started ran `site` for its own
-            // `python`: the environment's packages are added to it.
-            if !started_by_pyfn() {
-                crate::venv::activate_from_env(py).map_err(|err| {
-                    Error::build_failed(
-                        py,
-                        caller,
-                        "cannot add the virtual environment's packages",
-                        Some(err),
-                    )
-                })?;
-            }
-            register_process_handlers(py).map_err(|err| {
-                Error::build_failed(
-                    py,
-                    caller,
-                    "cannot register the fork and exit handlers",
-                    Some(err),
-                )
-            })?;
-            Ok(())
-        })
+        .get_or_try_init(py, || prepare_once(py, caller, started_by_pyfn()))
         .map(|_| ())
+}
+
+static PREPARED: PyOnceLock<()> = PyOnceLock::new();
+
+/// [`prepare`]'s work. An interpreter pyfn started is prepared as it
+/// starts (its `site` set-up found the environment's packages already).
+fn prepare_once(py: Python<'_>, caller: &'static str, started_by_pyfn: bool) -> Result<()> {
+    PREPARED_ONCE.store(true, std::sync::atomic::Ordering::Release);
+    create_exception_types(py);
+    let info = py.version_info();
+    if let Some(problem) = version_mismatch(env!("PYFN_BUILD_PYTHON"), (info.major, info.minor)) {
+        return Err(Error::interpreter_mismatch(caller, problem));
+    }
+    // What every function's first call needs, looked up now; a failure here
+    // is met again, and reported, where it is needed.
+    bytecode_magic(py);
+    let _ = crate::function::warm(py);
+    let _ = crate::lines::warm(py);
+    // An interpreter someone else started ran `site` for its own
+    // `python`: the environment's packages are added to it.
+    if !started_by_pyfn {
+        crate::venv::activate_from_env(py).map_err(|err| {
+            Error::build_failed(
+                py,
+                caller,
+                "cannot add the virtual environment's packages",
+                Some(err),
+            )
+        })?;
+    }
+    register_process_handlers(py).map_err(|err| {
+        Error::build_failed(
+            py,
+            caller,
+            "cannot register the fork and exit handlers",
+            Some(err),
+        )
+    })
 }
 
 /// From now on, a `fork` leaves the child's Python usable, and the
@@ -78,6 +86,33 @@ fn register_process_handlers(py: Python<'_>) -> pyo3::PyResult<()> {
 #[cfg(not(unix))]
 fn register_process_handlers(_: Python<'_>) -> pyo3::PyResult<()> {
     Ok(())
+}
+
+/// This interpreter's magic number (`PyImport_GetMagicNumber`, the version
+/// of its bytecode), if it compiles at the optimisation level of the code
+/// the macros embed ([`pyfn_common::BYTECODE_OPTIMIZE`]): embedded code
+/// with another number, or under `-O`, is not used. Read once per process.
+pub(crate) fn bytecode_magic(py: Python<'_>) -> Option<u32> {
+    static MAGIC: PyOnceLock<Option<u32>> = PyOnceLock::new();
+    *MAGIC.get_or_init(py, || {
+        let optimize = py
+            .import("sys")
+            .and_then(|sys| sys.getattr("flags"))
+            .and_then(|flags| flags.getattr("optimize"))
+            .and_then(|optimize| optimize.extract::<i32>())
+            .ok()?;
+        if optimize != pyfn_common::BYTECODE_OPTIMIZE {
+            return None;
+        }
+        // SAFETY: the caller is attached (`py`); it returns -1 with an
+        // exception set if it cannot read the number, taken right after.
+        let magic = unsafe { ffi::PyImport_GetMagicNumber() };
+        if magic == -1 {
+            drop(pyo3::PyErr::take(py));
+            return None;
+        }
+        u32::try_from(magic).ok()
+    })
 }
 
 /// Why a CPython `running` (major, minor) cannot run code built for
@@ -154,10 +189,18 @@ fn start() -> std::result::Result<(), String> {
                     std::env::var_os("VIRTUAL_ENV"),
                 )?;
                 pyo3::types::PyDictMethods::set_item(&scope, "run_code", true)?;
-                py.run(pyfn_common::SITE, Some(&scope), Some(&scope))
+                py.run(pyfn_common::SITE, Some(&scope), Some(&scope))?;
+                // Prepared now, while this thread is attached: the first
+                // call need not. A failure (another CPython version) is
+                // left for the first call to find again and report.
+                let _ = PREPARED.get_or_try_init(py, || prepare_once(py, "pyfn", true));
+                Ok(())
             })
             .ok_or("the Python interpreter started but cannot be attached to")?
             .map_err(|err| format!("Python's site set-up failed: {err}"))?;
+            // This thread's Python thread state, made by the start, lives
+            // as long as the interpreter.
+            crate::thread::started_here();
             Ok(true)
         })
         .as_ref()
@@ -228,16 +271,24 @@ pub fn attach<F, R>(function: &Function, f: F) -> Result<R>
 where
     F: for<'py> FnOnce(Python<'py>) -> Result<R>,
 {
-    // SAFETY: `Py_IsInitialized` may be called at any time, even before
-    // the interpreter starts.
-    if unsafe { ffi::Py_IsInitialized() } == 0 {
+    // A thread with a Python thread state of its own that lasts (kept by
+    // pyfn, or the one that started the interpreter) only attaches.
+    if !crate::thread::has_lasting_state() {
+        // SAFETY: `Py_IsInitialized` may be called at any time, even
+        // before the interpreter starts.
+        if unsafe { ffi::Py_IsInitialized() } == 0 {
+            if_not_finalized(function.name())?;
+            start().map_err(|problem| Error::interpreter_mismatch(function.name(), problem))?;
+        }
+        if !crate::thread::keep() {
+            return Err(Error::thread_exiting(function.name()));
+        }
+    }
+    Python::try_attach(f).unwrap_or_else(|| {
+        // Finalized under a thread that keeps its state: say so.
         if_not_finalized(function.name())?;
-        start().map_err(|problem| Error::interpreter_mismatch(function.name(), problem))?;
-    }
-    if !crate::thread::keep() {
-        return Err(Error::thread_exiting(function.name()));
-    }
-    Python::try_attach(f).unwrap_or_else(|| Err(Error::interpreter(function.name())))
+        Err(Error::interpreter(function.name()))
+    })
 }
 
 #[cfg(test)]

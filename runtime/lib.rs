@@ -31,15 +31,18 @@
 //!
 //! At compile time [`py_fn!`] turns each body into Python source and has
 //! CPython, the interpreter pyo3 links, compile it: a `SyntaxError` is a Rust
-//! compile error at the offending token, with CPython's own message.
+//! compile error at the offending token, with CPython's own message. The
+//! compiled code object (with the `.rs` file as its file name, and its lines
+//! as Python's line numbers, so tracebacks point into the Rust file) is
+//! embedded in the program, marshalled, next to the source.
 //!
 //! At run time, on the first call in a process, the generated function
-//! compiles that source with the `.rs` file as its file name (and its lines
-//! as Python's line numbers, so tracebacks point into the Rust file), takes
-//! the function's code object from the module's constants by name, and
-//! builds it with `types.FunctionType(code, globals, name, argdefs,
-//! closure)`. Every later call is one vectorcall plus the argument and
-//! return conversions.
+//! loads that code object (or, if the program's CPython would not compile
+//! the source to the very same code, compiles the source), takes the
+//! function's code object from the module's constants by name, and builds
+//! it with `types.FunctionType(code, globals, name, argdefs, closure)`.
+//! Every later call is one vectorcall plus the argument and return
+//! conversions.
 //!
 //! # Body forms
 //!
@@ -211,9 +214,9 @@ pub fn initialize() -> Result<()> {
 pub mod __private {
     pub use crate::call::Args;
     pub use crate::error::{Error, Result};
-    pub use crate::function::{Function, Instance, Module};
+    pub use crate::function::{Function, Instance, Module, bytecode_counts};
     pub use crate::interpreter::attach;
-    pub use crate::spec::{ModuleSpec, Spec};
+    pub use crate::spec::{Bytecode, ModuleSpec, Spec};
     pub use pyfn_common::CLOSURE_OUTER;
     pub use pyo3::Python;
 

@@ -233,6 +233,10 @@ fn describe(py: Python<'_>, err: &PyErr) -> PyResult<Captured> {
         let module = PyModule::from_code(py, HELPER, c"pyfn_report.py", c"pyfn_report")?;
         Ok(module.getattr("describe")?.unbind())
     })?;
+    // The helper imported `traceback`, so `linecache`: the sources waiting
+    // for it are in its cache (added now, should the finder that adds them
+    // have been taken off `sys.meta_path`).
+    let _ = crate::lines::flush(py);
     let (cause, context, raw): (String, String, Vec<RawLink<'_>>) = describe
         .bind(py)
         .call1((err.value(py), err.traceback(py)))?

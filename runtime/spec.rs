@@ -34,6 +34,8 @@ pub struct Spec {
     /// For a function of a `py_module!`: the module, whose executed
     /// namespace holds the function object.
     pub namespace: Option<&'static Module>,
+    /// `source` compiled at build time; `None`: compiled at run time.
+    pub bytecode: Option<Bytecode>,
 }
 
 /// What the macro knows about a `py_module!` source.
@@ -54,4 +56,29 @@ pub struct ModuleSpec {
     /// compiled code's columns get them back, so that they are the `.rs`
     /// file's, as its line numbers are. Empty for a `.py` file.
     pub columns: &'static [u32],
+    /// `source` compiled at build time (at the `.rs` columns, for an
+    /// inline source); `None`: compiled at run time.
+    pub bytecode: Option<Bytecode>,
+}
+
+/// A module's code object, compiled from the source by the macro's CPython
+/// (the build interpreter) and marshalled. The program loads it instead of
+/// compiling the source only when it is the same code its own `compile()`
+/// would give: its CPython has the same magic number (the bytecode
+/// version), compiles at the same optimisation level
+/// ([`pyfn_common::BYTECODE_OPTIMIZE`]), the file name is the one the
+/// program gives the source, and the bytes still have their checksum.
+/// Otherwise it compiles the source, as it would without this.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Bytecode {
+    /// `importlib.util.MAGIC_NUMBER` of the CPython that compiled it, read
+    /// as a little-endian number (what `PyImport_GetMagicNumber` returns).
+    pub magic: u32,
+    /// The file name it was compiled with (its `co_filename`).
+    pub file: &'static str,
+    /// `marshal.dumps` of the module's code object.
+    pub marshal: &'static [u8],
+    /// [`pyfn_common::checksum`] of `marshal`.
+    pub checksum: u64,
 }

@@ -35,6 +35,9 @@ use pyo3::ffi;
 const NONE: u8 = 0;
 const KEPT: u8 = 1;
 const RETIRED: u8 = 2;
+/// The thread that started the interpreter: its thread state, made by the
+/// start, lives as long as the interpreter.
+const STARTER: u8 = 3;
 
 thread_local! {
     /// Read on every call. No destructor: it stays readable while the
@@ -169,6 +172,23 @@ unsafe extern "C" fn retire(tstate: *mut std::ffi::c_void) {
     reaper_send(tstate as usize);
 }
 
+/// Whether this thread has a Python thread state that outlives each call:
+/// one pyfn keeps, or the one the interpreter's start made. Then calls
+/// only attach (the interpreter was started, since the state exists).
+#[inline]
+pub(crate) fn has_lasting_state() -> bool {
+    matches!(STATE.try_with(Cell::get), Ok(KEPT | STARTER))
+}
+
+/// Marks this thread as the one that started the interpreter.
+pub(crate) fn started_here() {
+    let _ = STATE.try_with(|state| {
+        if state.get() == NONE {
+            state.set(STARTER);
+        }
+    });
+}
+
 /// Gives this thread a Python thread state that outlives each call, if it
 /// has none. Call before attaching, with the interpreter initialized.
 /// `false` when this thread must not attach: it is exiting, and its state
@@ -176,7 +196,7 @@ unsafe extern "C" fn retire(tstate: *mut std::ffi::c_void) {
 #[inline]
 pub(crate) fn keep() -> bool {
     match STATE.try_with(Cell::get) {
-        Ok(KEPT) => return true,
+        Ok(KEPT | STARTER) => return true,
         Ok(RETIRED) => return false,
         Ok(_) => {}
         // Unreachable (no destructor); attach as pyo3 does.

@@ -19,6 +19,8 @@ pub struct Checked {
     /// A closure's captured Rust variables, in the order of the outer
     /// function's parameters.
     pub captures: Vec<Capture>,
+    /// `text` compiled, for the program to load instead of compiling it.
+    pub bytecode: Option<python::Bytecode>,
 }
 
 /// A name a closure captures from Rust, as the Rust identifier spanned
@@ -45,6 +47,8 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
             closure,
         },
         allow_missing_imports: function.options.allows(FindingKind::Import),
+        file: (!closure).then(spans::invocation_file),
+        columns: (0, Vec::new()),
     };
     // A closure's text is compiled once, in its final form, below.
     let analysis = match if closure {
@@ -81,6 +85,7 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
         errors.push(error);
     }
     let mut captures = Vec::new();
+    let mut bytecode = analysis.bytecode;
     for (name, at) in &analysis.captures {
         let span = spans::span_at(python, whole, *at);
         if [pyfn_common::CLOSURE_NAME, pyfn_common::CLOSURE_OUTER].contains(&name.as_str()) {
@@ -111,14 +116,20 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
         return None;
     }
     let text = if closure {
-        closure_source(python, &captures, whole, errors)?
+        let (text, compiled) = closure_source(python, &captures, whole, errors)?;
+        bytecode = compiled;
+        text
     } else {
         python.text.clone()
     };
     if function.options.typechecks() && !type_check(function, python, &text, errors) {
         return None;
     }
-    Some(Checked { text, captures })
+    Some(Checked {
+        text,
+        captures,
+        bytecode,
+    })
 }
 
 /// Runs the type checker on a function's final source, its `def` line
@@ -189,13 +200,14 @@ fn report(
 
 /// A closure's final source: its outer function takes the captured names,
 /// so that they are the inner function's free variables, filled with cells
-/// each time a closure is created. Compiled, as the runtime will.
+/// each time a closure is created. Compiled, as the runtime will, and its
+/// code object kept.
 fn closure_source(
     python: &PySource,
     captures: &[Capture],
     whole: Span,
     errors: &mut Errors,
-) -> Option<String> {
+) -> Option<(String, Option<python::Bytecode>)> {
     let names: Vec<&str> = captures.iter().map(|c| c.name.as_str()).collect();
     let outer = format!("def {}({}):", pyfn_common::CLOSURE_OUTER, names.join(", "));
     // The outer `def` is the first of the two header lines.
@@ -212,11 +224,13 @@ fn closure_source(
             }
         })
         .collect();
-    if let Err(failure) = python::compile(&text) {
-        errors.push(spans::failure_error(&failure, python, whole));
-        return None;
+    match python::compile(&text, Some(&spans::invocation_file())) {
+        Ok(bytecode) => Some((text, bytecode)),
+        Err(failure) => {
+            errors.push(spans::failure_error(&failure, python, whole));
+            None
+        }
     }
-    Some(text)
 }
 
 /// Reports what the analysis found in a `py_module!`'s Python; `true` when

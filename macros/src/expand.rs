@@ -15,11 +15,16 @@ use syn::spanned::Spanned;
 
 use crate::check::Checked;
 use crate::model::{Default, Function, Module, ModuleFile, Return};
+use crate::python::Bytecode;
 use crate::types::type_text;
 
 /// A `py_fn!` item or `def`: the Rust function.
 pub fn function(function: &Function, checked: Option<&Checked>) -> TokenStream {
-    item(function, checked.map(|checked| checked.text.as_str()), None)
+    item(
+        function,
+        checked.map(|checked| (checked.text.as_str(), checked.bytecode.as_ref())),
+        None,
+    )
 }
 
 /// A closure expression; its errors go inside its block, where an
@@ -40,6 +45,7 @@ pub fn closure(function: &Function, checked: Option<&Checked>, errors: TokenStre
     let spec = spec(
         function,
         &checked.text,
+        checked.bytecode.as_ref(),
         Some(quote!(&[#(#capture_names),*])),
         None,
     );
@@ -82,7 +88,7 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
     let items = module
         .functions
         .iter()
-        .map(|function| item(function, code.map(|_| ""), Some(&cell)));
+        .map(|function| item(function, code.map(|_| ("", None)), Some(&cell)));
     let module_static = code.map(|code| {
         let (source, file) = match &code.file {
             // `include_str!` makes Cargo rebuild when the file changes.
@@ -121,6 +127,8 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
         };
         // What the dedent took from each line, given back at run time.
         let (first_line, columns) = code.python.lost_columns();
+        // Compiled at build time, with the columns moved back if they are.
+        let bytecode = bytecode(code.analysis.bytecode.as_ref());
         let columns = columns
             .iter()
             .map(|&column| u32::try_from(column).unwrap_or(u32::MAX));
@@ -133,6 +141,7 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                     module: ::core::module_path!(),
                     columns_from: #first_line,
                     columns: &[#(#columns),*],
+                    bytecode: #bytecode,
                 });
         }
     });
@@ -152,9 +161,14 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
     }
 }
 
-/// The Rust function; `source` is `None` for a stub. With `namespace`, a
-/// function of that `py_module!` (taken from its executed namespace).
-fn item(function: &Function, source: Option<&str>, namespace: Option<&TokenStream>) -> TokenStream {
+/// The Rust function; `code` (the source and its compiled code) is `None`
+/// for a stub. With `namespace`, a function of that `py_module!` (taken
+/// from its executed namespace).
+fn item(
+    function: &Function,
+    code: Option<(&str, Option<&Bytecode>)>,
+    namespace: Option<&TokenStream>,
+) -> TokenStream {
     let attrs = &function.attrs;
     let vis = &function.vis;
     let ident = &function.ident;
@@ -162,7 +176,7 @@ fn item(function: &Function, source: Option<&str>, namespace: Option<&TokenStrea
     let generics = &function.generics;
     let where_clause = &generics.where_clause;
     let ret = return_type(function);
-    let Some(source) = source else {
+    let Some((source, bytecode)) = code else {
         let (inputs, body) = stub(function);
         return quote! {
             #(#attrs)*
@@ -172,7 +186,7 @@ fn item(function: &Function, source: Option<&str>, namespace: Option<&TokenStrea
         };
     };
     let names = Names::new();
-    let spec = spec(function, source, None, namespace);
+    let spec = spec(function, source, bytecode, None, namespace);
     let cell = &names.cell;
     let py = &names.py;
     let steps = call_steps(
@@ -280,6 +294,7 @@ fn stub(function: &Function) -> (TokenStream, TokenStream) {
 fn spec(
     function: &Function,
     source: &str,
+    bytecode: Option<&Bytecode>,
     captures: Option<TokenStream>,
     namespace: Option<&TokenStream>,
 ) -> TokenStream {
@@ -304,6 +319,7 @@ fn spec(
         Some(captures) => quote!(::core::option::Option::Some(#captures)),
         None => quote!(::core::option::Option::None),
     };
+    let bytecode = self::bytecode(bytecode);
     quote! {
         ::pyfn::__private::Spec {
             name: #name,
@@ -316,7 +332,29 @@ fn spec(
             defaults: &[#(#defaults),*],
             captures: #captures,
             namespace: #namespace,
+            bytecode: #bytecode,
         }
+    }
+}
+
+/// The `Option<Bytecode>` literal of code compiled at build time: the
+/// program loads it instead of compiling the source, when its CPython has
+/// the same magic number and the bytes their checksum.
+fn bytecode(bytecode: Option<&Bytecode>) -> TokenStream {
+    let Some(bytecode) = bytecode else {
+        return quote!(::core::option::Option::None);
+    };
+    let magic = Literal::u32_suffixed(bytecode.magic);
+    let file = &bytecode.file;
+    let marshal = Literal::byte_string(&bytecode.marshal);
+    let checksum = Literal::u64_suffixed(pyfn_common::checksum(&bytecode.marshal));
+    quote! {
+        ::core::option::Option::Some(::pyfn::__private::Bytecode {
+            magic: #magic,
+            file: #file,
+            marshal: #marshal,
+            checksum: #checksum,
+        })
     }
 }
 

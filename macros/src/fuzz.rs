@@ -128,7 +128,7 @@ fn check_rendered(rendered: &PySource, item: &PyFn) -> Result<(), TestCaseError>
         "lines before the def: {text:?}"
     );
     let _ = item;
-    match crate::python::compile(&rendered.text) {
+    match crate::python::compile(&rendered.text, None).map(drop) {
         Ok(()) => {
             prop_assert!(dump(text).is_ok(), "compiles but does not parse: {text:?}");
         }

@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::tests::COMPILE_ERROR;
+
 /// What the child expands: imports found only through a `.pth` path line,
 /// only through a `.pth` import hook, and not at all; and code that makes
 /// CPython warn (`is` with a literal).
@@ -212,7 +214,7 @@ fn assert_hermetic(child: &Child, markers: &[&Path]) {
         );
     }
     assert_eq!(
-        child.expansion.matches("compile_error").count(),
+        child.expansion.matches(COMPILE_ERROR).count(),
         1,
         "{}",
         child.expansion
@@ -293,7 +295,7 @@ fn a_broken_pythonhome_is_a_compile_error() {
     let scratch = Scratch::new("hermetic-home");
     let child = run_child(&[("PYTHONHOME", scratch.0.as_path())], &[]);
     assert!(
-        child.expansion.contains("compile_error"),
+        child.expansion.contains(COMPILE_ERROR),
         "{}",
         child.expansion
     );

@@ -96,6 +96,8 @@ pub fn def_item(def: &DefItem, errors: &mut Errors) -> Option<Function> {
             exposed: vec![(py_name.clone(), ReturnKind::Other)],
         },
         allow_missing_imports: true,
+        file: None,
+        columns: (0, Vec::new()),
     };
     let analysis = match python::check(&request) {
         Ok(analysis) => analysis,
@@ -618,10 +620,21 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
         .collect();
     let mut code = None;
     if let Some((python, file)) = python {
+        // The name the program's module code has: the `.py` file's path
+        // as written, or the `.rs` file's (`file!()`).
+        let code_file = match &file {
+            Some(ModuleFile { path, .. }) => path.clone(),
+            None => spans::invocation_file(),
+        };
         let request = Request {
             text: python.text.clone(),
             mode: Mode::Module { exposed },
             allow_missing_imports: options.allows(FindingKind::Import),
+            file: Some(code_file),
+            columns: {
+                let (first, columns) = python.lost_columns();
+                (first, columns.to_vec())
+            },
         };
         match python::check(&request) {
             Ok(analysis) => {

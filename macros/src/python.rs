@@ -240,26 +240,105 @@ fn c_text(text: &str) -> Result<CString, Failure> {
         .map_err(|_| Failure::Internal("the Python source holds a NUL character".to_owned()))
 }
 
-/// Compiles `text` as the runtime will (`compile(text, file, "exec")`).
-pub fn compile(text: &str) -> Result<(), Failure> {
-    let text = c_text(text)?;
-    run(|py| compile_in(py, &text))?
+/// A code object compiled here, for the program to load instead of
+/// compiling its source again.
+#[derive(Debug, Clone)]
+pub struct Bytecode {
+    /// `importlib.util.MAGIC_NUMBER` of this CPython, as the little-endian
+    /// number `PyImport_GetMagicNumber` gives the program.
+    pub magic: u32,
+    /// The file name it was compiled with: its `co_filename`.
+    pub file: String,
+    /// `marshal.dumps` of the module's code object.
+    pub marshal: Vec<u8>,
 }
 
-/// `compile(text, "<py_fn>", "exec")` of a `str`, as the runtime compiles
-/// a module: a `.py` file's encoding declaration was applied when it was
-/// read, and must not apply again to the decoded text.
-fn compile_in(py: Python<'_>, text: &std::ffi::CStr) -> Result<(), Failure> {
-    quietly(py, || {
+/// Compiles `text` as the runtime will (`compile(text, file, "exec")`);
+/// with a `file` name, its code object too.
+pub fn compile(text: &str, file: Option<&str>) -> Result<Option<Bytecode>, Failure> {
+    let text = c_text(text)?;
+    run(|py| compile_in(py, &text, file))?
+}
+
+/// `compile(text, file, "exec")` of a `str`, as the runtime compiles a
+/// module: a `.py` file's encoding declaration was applied when it was
+/// read, and must not apply again to the decoded text. No compiler flags
+/// are inherited, and the optimisation level is the one the runtime checks
+/// for ([`pyfn_common::BYTECODE_OPTIMIZE`]). With a `file` name (the one
+/// the program's code object has), the code object is marshalled in the
+/// same trip; without one, only the check is made (`<py_fn>`).
+fn compile_in(
+    py: Python<'_>,
+    text: &std::ffi::CStr,
+    file: Option<&str>,
+) -> Result<Option<Bytecode>, Failure> {
+    let code = quietly(py, || {
         let text = text
             .to_str()
             .map_err(|err| pyo3::exceptions::PyValueError::new_err(err.to_string()))?;
         PyModule::import(py, "builtins")?
             .getattr("compile")?
-            .call1((text, "<py_fn>", "exec"))
-            .map(drop)
+            .call1((
+                text,
+                file.unwrap_or("<py_fn>"),
+                "exec",
+                0,
+                true,
+                pyfn_common::BYTECODE_OPTIMIZE,
+            ))
     })
-    .map_err(|err| Failure::Rejected(rejection(py, &err)))
+    .map_err(|err| Failure::Rejected(rejection(py, &err)))?;
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    marshal(py, &code, file)
+        .map(Some)
+        .map_err(|err| Failure::Internal(describe(py, &err)))
+}
+
+/// The code object of a dedented inline module with its `.rs` columns
+/// given back (`columns`: first line, bytes per line), marshalled.
+fn compile_at_columns(
+    py: Python<'_>,
+    text: &str,
+    file: &str,
+    columns: &(usize, Vec<usize>),
+) -> PyResult<Bytecode> {
+    static COMPILE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let compile = COMPILE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let module = PyModule::from_code(
+            py,
+            pyfn_common::COMPILE_AT_COLUMNS,
+            c"pyfn_columns.py",
+            c"pyfn_columns",
+        )?;
+        Ok(module.getattr("compile_at_columns")?.unbind())
+    })?;
+    let code = quietly(py, || {
+        compile.bind(py).call1((
+            text,
+            file,
+            columns.0,
+            columns.1.clone(),
+            pyfn_common::BYTECODE_OPTIMIZE,
+        ))
+    })?;
+    marshal(py, &code, file)
+}
+
+/// `code`, compiled as `file`, marshalled with this CPython's magic number.
+fn marshal(py: Python<'_>, code: &Bound<'_, PyAny>, file: &str) -> PyResult<Bytecode> {
+    let marshal: Vec<u8> = PyModule::import(py, "marshal")?
+        .call_method1("dumps", (code,))?
+        .extract()?;
+    let magic: [u8; 4] = PyModule::import(py, "importlib.util")?
+        .getattr("MAGIC_NUMBER")?
+        .extract()?;
+    Ok(Bytecode {
+        magic: u32::from_le_bytes(magic),
+        file: file.to_owned(),
+        marshal,
+    })
 }
 
 /// Runs `f` with Python's warnings ignored: CPython's `SyntaxWarning`s
@@ -283,6 +362,14 @@ pub struct Request {
     pub text: String,
     pub mode: Mode,
     pub allow_missing_imports: bool,
+    /// The file name the program compiles it with; `Some` for the code
+    /// that is embedded (its [`Analysis::bytecode`]), `None` for a check.
+    pub file: Option<String>,
+    /// For a dedented inline module: its first line and, for each line,
+    /// the bytes the dedent took; the embedded code gets them back
+    /// ([`pyfn_common::COMPILE_AT_COLUMNS`]), as the program's own compile
+    /// would. Empty otherwise.
+    pub columns: (usize, Vec<usize>),
 }
 
 pub enum Mode {
@@ -329,8 +416,19 @@ text = data.decode(encoding)
 pub fn check(request: &Request) -> Result<Analysis, Failure> {
     let text = c_text(&request.text)?;
     run(|py| {
-        compile_in(py, &text)?;
-        analyse(py, request).map_err(|err| analysis_failure(py, &err))
+        let mut bytecode = compile_in(py, &text, request.file.as_deref())?;
+        if !request.columns.1.is_empty() {
+            bytecode = match (bytecode, request.file.as_deref()) {
+                (Some(_), Some(file)) => Some(
+                    compile_at_columns(py, &request.text, file, &request.columns)
+                        .map_err(|err| Failure::Internal(describe(py, &err)))?,
+                ),
+                (bytecode, _) => bytecode,
+            };
+        }
+        let mut analysis = analyse(py, request).map_err(|err| analysis_failure(py, &err))?;
+        analysis.bytecode = bytecode;
+        Ok(analysis)
     })?
 }
 
@@ -364,7 +462,7 @@ pub fn analyse_only(request: &Request) -> Result<Analysis, Failure> {
     run(|py| match analyse(py, request) {
         Ok(analysis) => Ok(analysis),
         Err(err) => {
-            compile_in(py, &text)?;
+            compile_in(py, &text, None)?;
             Err(analysis_failure(py, &err))
         }
     })?
@@ -380,6 +478,8 @@ pub struct Analysis {
     pub signatures: Vec<(String, PySignature)>,
     /// Module mode: every top-level function.
     pub defined: Vec<String>,
+    /// The compiled code, when the request named a file.
+    pub bytecode: Option<Bytecode>,
 }
 
 /// The kinds of finding `analyze.py` reports.

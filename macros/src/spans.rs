@@ -152,3 +152,13 @@ fn excerpt(text: &str, layout: &StrLayout, start: Pos, end: Option<Pos>) -> Stri
         "^".repeat(width.max(1))
     )
 }
+
+/// The file name the program gives the code of this macro invocation
+/// (`file!()` there): the path of the file rustc is compiling, as given to
+/// it (remapped as `file!()` is). Where the two differ (an invocation
+/// inside a `macro_rules!` of another file, whose `file!()` is the outer
+/// invocation's), the program finds the embedded code's file name wrong and
+/// compiles the source instead.
+pub fn invocation_file() -> String {
+    proc_macro2::Span::call_site().file()
+}

@@ -12,7 +12,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::tests::serial;
+use crate::tests::{COMPILE_ERROR, ERROR_BRACE, serial};
 
 /// Collects, for every top-level `def` of every standard-library `.py` file
 /// that CPython compiles, whose free names are all builtins (or its own
@@ -186,7 +186,7 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
         };
         let out = crate::pipeline::py_fn(tokens).to_string();
         checked += 1;
-        if let Some(at) = out.find("compile_error") {
+        if let Some(at) = out.find(COMPILE_ERROR) {
             let file = place
                 .rsplit_once(':')
                 .map_or(place.as_str(), |(file, _)| file);
@@ -194,7 +194,7 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
                 *f == file
                     && n == name
                     && out
-                        .split("compile_error")
+                        .split(COMPILE_ERROR)
                         .skip(1)
                         .all(|error| error.contains(says))
             });
@@ -425,7 +425,7 @@ fn cpythons_invalid_programs_are_all_rejected() {
         std::fs::write(&path, source).expect("writes");
         let input = format!("mod m {{ file = {:?}; }}", path.display().to_string());
         let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
-        if !out.contains("compile_error") {
+        if !out.contains(COMPILE_ERROR) {
             let_through.push(source.clone());
         }
     }
@@ -492,7 +492,7 @@ fn real_mistakes_are_all_reported() {
     let mut missed = Vec::new();
     for (what, input) in cases {
         let out = crate::pipeline::py_fn(input.parse().expect("tokens")).to_string();
-        if !out.contains("compile_error") {
+        if !out.contains(COMPILE_ERROR) {
             missed.push(what);
         }
     }
@@ -510,39 +510,7 @@ fn real_mistakes_are_all_reported() {
 #[test]
 fn stdlib_package_files_as_modules() {
     let _serial = serial();
-    let (stdlib, files): (String, Vec<String>) = crate::python::with_python(|py| {
-        let scope = PyDict::new(py);
-        py.run(
-            cr#"
-import os, sysconfig
-stdlib = sysconfig.get_paths()["stdlib"]
-files = []
-for root, dirs, names in os.walk(stdlib):
-    dirs[:] = sorted(d for d in dirs if d not in ("site-packages", "dist-packages", "__pycache__"))
-    if root == stdlib:
-        continue
-    for name in sorted(names):
-        path = os.path.join(root, name)
-        if not name.endswith(".py"):
-            continue
-        with open(path, "rb") as f:
-            source = f.read()
-        try:
-            compile(source, path, "exec")
-        except Exception:
-            continue
-        files.append(path)
-"#,
-            Some(&scope),
-            Some(&scope),
-        )
-        .expect("lists the stdlib");
-        let get = |key: &str| scope.get_item(key).expect("readable").expect(key);
-        (
-            get("stdlib").extract().expect("a path"),
-            get("files").extract().expect("paths"),
-        )
-    });
+    let (stdlib, files) = stdlib_files(false);
     assert!(files.len() > 500, "only {} files", files.len());
     let mut unexpected = Vec::new();
     let (mut relative, mut missing, mut on_purpose) = (0, 0, 0);
@@ -553,7 +521,7 @@ for root, dirs, names in os.walk(stdlib):
             .strip_prefix(&stdlib)
             .unwrap_or(path)
             .trim_start_matches('/');
-        for error in out.split("compile_error ! {").skip(1) {
+        for error in out.split(ERROR_BRACE).skip(1) {
             let message = error.split("\\n").next().unwrap_or(error);
             if message.contains("has no package to be relative to") {
                 relative += 1;
@@ -596,6 +564,47 @@ for root, dirs, names in os.walk(stdlib):
         unexpected.len(),
         unexpected.join("\n")
     );
+}
+
+/// The standard library's directory, and its `.py` files that CPython
+/// compiles: the top-level modules (`top_level`), or every other file (its
+/// packages and tests).
+pub(crate) fn stdlib_files(top_level: bool) -> (String, Vec<String>) {
+    crate::python::with_python(|py| {
+        let scope = PyDict::new(py);
+        scope.set_item("top_level", top_level).expect("set");
+        py.run(
+            cr#"
+import os, sysconfig
+stdlib = sysconfig.get_paths()["stdlib"]
+files = []
+for root, dirs, names in os.walk(stdlib):
+    dirs[:] = [] if top_level else sorted(
+        d for d in dirs if d not in ("site-packages", "dist-packages", "__pycache__"))
+    if (root == stdlib) != top_level:
+        continue
+    for name in sorted(names):
+        path = os.path.join(root, name)
+        if not name.endswith(".py") or not os.path.isfile(path):
+            continue
+        with open(path, "rb") as f:
+            source = f.read()
+        try:
+            compile(source, path, "exec")
+        except Exception:
+            continue
+        files.append(path)
+"#,
+            Some(&scope),
+            Some(&scope),
+        )
+        .expect("lists the stdlib");
+        let get = |key: &str| scope.get_item(key).expect("readable").expect(key);
+        (
+            get("stdlib").extract().expect("a path"),
+            get("files").extract().expect("paths"),
+        )
+    })
 }
 
 /// Whether the running CPython can find top-level module `name`.

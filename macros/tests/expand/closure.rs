@@ -13,6 +13,12 @@ fn closure() {
                 defaults: &[],
                 captures: ::core::option::Option::Some(&["factor", "offset"]),
                 namespace: ::core::option::Option::None,
+                bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
+                    magic: /* the build's CPython's */,
+                    file: "<unspecified>",
+                    marshal: /* the build's CPython's */,
+                    checksum: /* the build's CPython's */,
+                }),
             });
             &FUNCTION
         };

@@ -12,6 +12,12 @@ fn count(n: i64) -> ::pyfn::Result<Iter<i64>> {
             defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
+            bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
+                magic: /* the build's CPython's */,
+                file: "<unspecified>",
+                marshal: /* the build's CPython's */,
+                checksum: /* the build's CPython's */,
+            }),
         });
         &FUNCTION
     };

@@ -13,6 +13,12 @@ pub fn add(a: i64, b: i64) -> ::pyfn::Result<i64> {
             defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
+            bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
+                magic: /* the build's CPython's */,
+                file: "<unspecified>",
+                marshal: /* the build's CPython's */,
+                checksum: /* the build's CPython's */,
+            }),
         });
         &FUNCTION
     };

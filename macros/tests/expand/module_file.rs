@@ -12,6 +12,12 @@ mod units {
             module: ::core::module_path!(),
             columns_from: 0usize,
             columns: &[],
+            bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
+                magic: /* the build's CPython's */,
+                file: "tests/fixtures/units.py",
+                marshal: /* the build's CPython's */,
+                checksum: /* the build's CPython's */,
+            }),
         });
     }
     pub fn to_celsius(f: f64) -> ::pyfn::Result<f64> {
@@ -27,6 +33,7 @@ mod units {
                 defaults: &[],
                 captures: ::core::option::Option::None,
                 namespace: ::core::option::Option::Some(&__pyfn::MODULE),
+                bytecode: ::core::option::Option::None,
             });
             &FUNCTION
         };

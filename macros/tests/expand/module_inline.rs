@@ -9,6 +9,12 @@ pub mod geometry {
             module: ::core::module_path!(),
             columns_from: 2usize,
             columns: &[0u32, 8u32, 8u32, 0u32, 8u32, 8u32],
+            bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
+                magic: /* the build's CPython's */,
+                file: "<unspecified>",
+                marshal: /* the build's CPython's */,
+                checksum: /* the build's CPython's */,
+            }),
         });
     }
     pub fn area(r: f64, n: Option<i64>) -> ::pyfn::Result<f64> {
@@ -24,6 +30,7 @@ pub mod geometry {
                 defaults: &[],
                 captures: ::core::option::Option::None,
                 namespace: ::core::option::Option::Some(&__pyfn::MODULE),
+                bytecode: ::core::option::Option::None,
             });
             &FUNCTION
         };
@@ -65,6 +72,7 @@ pub mod geometry {
                 defaults: &[],
                 captures: ::core::option::Option::None,
                 namespace: ::core::option::Option::Some(&__pyfn::MODULE),
+                bytecode: ::core::option::Option::None,
             });
             &FUNCTION
         };
