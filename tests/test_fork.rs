@@ -106,6 +106,17 @@ impl Drop for Busy {
     }
 }
 
+/// One test at a time: each forks while its own busy threads run Python,
+/// and forks of two tests at once, from threads that hold or wait for the
+/// GIL, are the deadlock the README's fork section warns about (seen on
+/// CPython 3.9 under load: a hung child, 1.2 s per forking spawn).
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Forks; the child runs `child` and exits with 0 if it returned `true`,
 /// 1 if it returned `false` or panicked, without running any exit handler
 /// (`_exit`). Returns the child's exit code, or `None` if it hung (killed
@@ -173,6 +184,7 @@ fn calls_work() -> bool {
 
 #[test]
 fn fork_from_a_thread_that_never_ran_python_while_another_runs_python() {
+    let _serial = one_at_a_time();
     let _busy = Busy::start();
     for round in 0..5 {
         let code = fork_and_wait(calls_work);
@@ -184,6 +196,7 @@ fn fork_from_a_thread_that_never_ran_python_while_another_runs_python() {
 
 #[test]
 fn fork_from_a_thread_that_keeps_a_python_state() {
+    let _serial = one_at_a_time();
     let _busy = Busy::start();
     assert_eq!(add(1, 2).unwrap(), 3);
     for round in 0..5 {
@@ -194,6 +207,7 @@ fn fork_from_a_thread_that_keeps_a_python_state() {
 
 #[test]
 fn fork_while_attached() {
+    let _serial = one_at_a_time();
     let _busy = Busy::start();
     // Prepares the interpreter (pyfn's handlers), then forks attached.
     assert_eq!(add(1, 2).unwrap(), 3);
@@ -218,6 +232,7 @@ fn fork_while_attached() {
 /// would deadlock (CPython 3.13), and only a parent outside it can tell.
 #[test]
 fn os_fork_from_python_while_another_thread_runs_python() {
+    let _serial = one_at_a_time();
     let code = fork_and_wait(|| {
         let _busy = Busy::start();
         for _ in 0..3 {
@@ -240,6 +255,7 @@ fn os_fork_from_python_while_another_thread_runs_python() {
 
 #[test]
 fn python_subprocesses_while_another_thread_runs_python() {
+    let _serial = one_at_a_time();
     let code = fork_and_wait(|| {
         let _busy = Busy::start();
         [false, true]
@@ -294,6 +310,7 @@ fn threads_come_and_go() -> bool {
 
 #[test]
 fn threads_exit_in_the_child_and_their_states_are_reaped() {
+    let _serial = one_at_a_time();
     let _busy = Busy::start();
     // Threads that exited in the parent: their states queue for the
     // parent's reaper when the fork happens.
@@ -309,6 +326,7 @@ fn threads_exit_in_the_child_and_their_states_are_reaped() {
 
 #[test]
 fn a_child_forks_again() {
+    let _serial = one_at_a_time();
     let _busy = Busy::start();
     let code = fork_and_wait(|| {
         // The child runs Python on another thread, and forks.
@@ -323,6 +341,7 @@ fn a_child_forks_again() {
 
 #[test]
 fn two_threads_fork_at_once() {
+    let _serial = one_at_a_time();
     let _busy = Busy::start();
     let forkers: Vec<_> = (0..2)
         .map(|_| {
@@ -343,6 +362,7 @@ fn two_threads_fork_at_once() {
 /// in the child before it execs. Neither hangs nor takes long.
 #[test]
 fn spawning_programs_while_another_thread_runs_python() {
+    let _serial = one_at_a_time();
     use std::os::unix::process::CommandExt;
     let _busy = Busy::start();
     let started = Instant::now();
@@ -373,6 +393,7 @@ fn spawning_programs_while_another_thread_runs_python() {
 /// an error, as in the parent.
 #[test]
 fn fork_after_the_thread_state_is_retired() {
+    let _serial = one_at_a_time();
     use std::sync::OnceLock;
     static KEY: OnceLock<libc::pthread_key_t> = OnceLock::new();
     static RESULT: std::sync::Mutex<Option<Option<i32>>> = std::sync::Mutex::new(None);
@@ -386,8 +407,10 @@ fn fork_after_the_thread_state_is_retired() {
     }
 
     let _busy = Busy::start();
-    // pyfn's key exists (the busy thread keeps a state): this one is
-    // created after it, and glibc runs its destructor after pyfn's.
+    // pyfn's key exists once a thread other than the one that started the
+    // interpreter (which keeps no state of pyfn's) has called pyfn: this
+    // one is created after it, and glibc runs its destructor after pyfn's.
+    std::thread::spawn(|| add(0, 1).unwrap()).join().unwrap();
     let key = *KEY.get_or_init(|| {
         let mut key = 0;
         // SAFETY: `key` is a valid place; the destructor has the expected
@@ -416,6 +439,7 @@ fn fork_after_the_thread_state_is_retired() {
 /// a reaper of their own.
 #[test]
 fn fork_while_threads_exit() {
+    let _serial = one_at_a_time();
     let _busy = Busy::start();
     let stop = Arc::new(AtomicBool::new(false));
     let churn: Vec<_> = (0..2)
