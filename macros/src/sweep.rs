@@ -102,6 +102,25 @@ fn rust_name(name: &str) -> String {
 
 type Collected = (String, String, Vec<String>, String, bool);
 
+/// A collected function as a `py_fn!` input: `attrs`, then `fn name(…) ->
+/// Py<PyAny>` with every parameter a `Py<PyAny>`, and the body unchanged as
+/// a raw string (with enough `#`s).
+fn py_fn_input(attrs: &str, name: &str, params: &[String], body: &str) -> String {
+    let params: Vec<String> = params
+        .iter()
+        .map(|p| format!("{}: Py<PyAny>", rust_name(p)))
+        .collect();
+    let mut hashes = "#".repeat(8);
+    while body.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!(
+        "{attrs}fn {}({}) -> Py<PyAny> {{r{hashes}\"\n{body}\n\"{hashes}}}",
+        rust_name(name),
+        params.join(", ")
+    )
+}
+
 /// The standard library's self-contained functions that `py_fn!` rightly
 /// refuses, as `(file, function, what the diagnostic says)`; each is listed,
 /// with its reason, in docs/diagnostics.md. Their code is valid Python, but
@@ -167,19 +186,7 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
             unnameable += 1;
             continue;
         }
-        let params: Vec<String> = params
-            .iter()
-            .map(|p| format!("{}: Py<PyAny>", rust_name(p)))
-            .collect();
-        let mut hashes = "#".repeat(8);
-        while body.contains(&format!("\"{hashes}")) {
-            hashes.push('#');
-        }
-        let input = format!(
-            "fn {}({}) -> Py<PyAny> {{r{hashes}\"\n{body}\n\"{hashes}}}",
-            rust_name(name),
-            params.join(", ")
-        );
+        let input = py_fn_input("", name, params, body);
         let Ok(tokens) = input.parse::<proc_macro2::TokenStream>() else {
             flagged.push(format!("{place}: {name}: not Rust tokens"));
             continue;
@@ -311,19 +318,7 @@ fn stdlib_functions_type_check_clean() {
     let (mut checked, mut expected) = (0, 0);
     let mut flagged = Vec::new();
     for (place, name, params, body, _) in candidates.step_by(stride) {
-        let params: Vec<String> = params
-            .iter()
-            .map(|p| format!("{}: Py<PyAny>", rust_name(p)))
-            .collect();
-        let mut hashes = "#".repeat(8);
-        while body.contains(&format!("\"{hashes}")) {
-            hashes.push('#');
-        }
-        let input = format!(
-            "#[py(typecheck)] fn {}({}) -> Py<PyAny> {{r{hashes}\"\n{body}\n\"{hashes}}}",
-            rust_name(name),
-            params.join(", ")
-        );
+        let input = py_fn_input("#[py(typecheck)] ", name, params, body);
         let Ok(tokens) = input.parse::<proc_macro2::TokenStream>() else {
             continue;
         };
