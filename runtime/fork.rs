@@ -16,9 +16,12 @@
 //!   is attached, `PyOS_BeforeFork` at once; if not, it first takes the
 //!   GIL with `PyGILState_Ensure` (its own kept state, or a new one),
 //!   waiting for the thread that holds it, as any call would. Then it takes
-//!   the reaper's lock (`thread::before_fork`), so that no thread holds it
-//!   in the copy.
-//! - **parent**: releases the reaper's lock, `PyOS_AfterFork_Parent`, and
+//!   pyfn's lock on creating thread states and the reaper's lock
+//!   (`thread::before_fork`), so that no thread holds either in the copy,
+//!   and no thread of pyfn's is creating a Python thread state (which
+//!   holds CPython's own lock on the list of states, without the GIL:
+//!   before 3.12, `PyOS_AfterFork_Child` waits for it forever, gh-112275).
+//! - **parent**: releases those locks, `PyOS_AfterFork_Parent`, and
 //!   gives the GIL back if prepare took it.
 //! - **child**: resets the reaper (no reaper thread in the child; the
 //!   queued states are deleted with the other threads' states), then
@@ -145,8 +148,8 @@ fn python_usable() -> bool {
 }
 
 /// The `pthread_atfork` prepare handler: runs in the forking thread before
-/// the copy. The GIL first, then the reaper's lock: the order every thread
-/// takes them in (no thread waits for the GIL holding the reaper's lock).
+/// the copy. The GIL first, then pyfn's locks: no thread waits for the GIL
+/// holding one of them.
 extern "C" fn prepare() {
     // The record must be possible before anything is taken that the
     // parent or child handler must give back.

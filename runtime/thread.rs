@@ -4,7 +4,8 @@
 //! creates one (`PyGILState_Ensure`), and detaching deletes it again: about
 //! 10 µs per call, paid on every call from a thread other than the one
 //! that started the interpreter. pyfn creates the state once per thread
-//! and keeps it, detached, until the thread exits, so that later calls only
+//! (`PyThreadState_New`, which binds it as the thread's `PyGILState`
+//! state) and keeps it, detached, until the thread exits, so that later calls only
 //! take and release the GIL (the pattern CPython documents for threads
 //! created outside Python). An exited thread's state is deleted by a
 //! reaper thread, so that a thread never waits for the GIL as it exits.
@@ -15,6 +16,13 @@
 //! another `pthread` key destructor) gets a `pyfn::Error`, never a freed
 //! state. Where there are no `pthread` keys, nothing is kept: each call
 //! attaches as pyo3 does.
+//!
+//! pyfn creates every thread state it keeps (and the reaper's own) under a
+//! lock of its own, which a forking thread also holds across the copy:
+//! creating a state takes CPython's lock on the interpreter's list of
+//! states without the GIL, and a child copied while another thread held
+//! that lock hangs in `PyOS_AfterFork_Child` before CPython 3.12
+//! (gh-112275).
 //!
 //! A child made by `fork` has no reaper thread: the fork handlers
 //! (`fork.rs`) hold the reaper's lock across the copy, and in the child
@@ -127,7 +135,7 @@ fn reap() {
         // required; their threads have run their last code), then deletes
         // its own while detaching.
         unsafe {
-            let own = ffi::PyThreadState_New(ffi::PyInterpreterState_Main());
+            let own = new_state();
             if own.is_null() {
                 continue;
             }
@@ -219,21 +227,56 @@ fn keep_new() {
     if !start_reaper() {
         return;
     }
-    // SAFETY: this thread holds no thread state and is not attached;
-    // `PyGILState_Ensure` creates one and attaches, `PyEval_SaveThread`
-    // detaches again and returns it, still alive. `pthread_setspecific`
-    // stores it for `retire`, with a key `pthread_key_create` made.
+    // A new state, bound to this thread as its `PyGILState` state (this
+    // thread has none: checked by the caller), which later attaches use.
+    let tstate = new_state();
+    if tstate.is_null() {
+        return;
+    }
+    // SAFETY: `pthread_setspecific` stores the state for `retire`, with a
+    // key `pthread_key_create` made. If it cannot, the state is deleted as
+    // the reaper deletes its own: attached with it (it is this thread's,
+    // detached), cleared, then deleted while detaching (which also unbinds
+    // it from this thread's `PyGILState` slot).
     unsafe {
-        ffi::PyGILState_Ensure();
-        let tstate = ffi::PyEval_SaveThread();
         if libc::pthread_setspecific(key, tstate.cast()) != 0 {
-            // Not kept: give it back as an ordinary attach would.
             ffi::PyEval_RestoreThread(tstate);
-            ffi::PyGILState_Release(ffi::PyGILState_STATE::PyGILState_UNLOCKED);
+            ffi::PyThreadState_Clear(tstate);
+            ffi::PyThreadState_DeleteCurrent();
             return;
         }
     }
     let _ = STATE.try_with(|state| state.set(KEPT));
+}
+
+/// Held by pyfn while it creates a Python thread state without the GIL,
+/// and by a thread that forks, from the `fork` handlers' "prepare" to
+/// their "parent" or "child". Creating a state takes CPython's lock of the
+/// interpreter's list of states without the GIL, and before CPython 3.12
+/// (and some later patch releases of 3.9–3.11, gh-112275) a child whose
+/// parent forked while another thread held that lock waits for it forever
+/// in `PyOS_AfterFork_Child`. Never held while waiting for the GIL or for
+/// [`REAPER`]'s lock.
+#[cfg(unix)]
+static NEW_STATE: Mutex<()> = Mutex::new(());
+
+#[cfg(unix)]
+fn lock_new_state() -> MutexGuard<'static, ()> {
+    NEW_STATE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A new thread state of the main interpreter, detached, created under
+/// [`NEW_STATE`] (so never while a thread forks). `PyThreadState_New` binds
+/// it to the calling thread as its `PyGILState` state if it has none.
+/// Null if CPython could not allocate it.
+#[cfg(unix)]
+fn new_state() -> *mut ffi::PyThreadState {
+    let _creating = lock_new_state();
+    // SAFETY: the interpreter is initialized (every caller checks);
+    // `PyThreadState_New` needs no GIL.
+    unsafe { ffi::PyThreadState_New(ffi::PyInterpreterState_Main()) }
 }
 
 /// Elsewhere no state is kept: each call attaches as pyo3 does.
@@ -275,20 +318,25 @@ pub(crate) fn attached() -> bool {
 thread_local! {
     /// The reaper's lock, held by the thread that forks from the `fork`
     /// handlers' "prepare" to their "parent" or "child".
-    static HELD_FOR_FORK: RefCell<Option<MutexGuard<'static, Reaper>>> =
-        const { RefCell::new(None) };
+    static HELD_FOR_FORK: RefCell<Option<HeldForFork>> = const { RefCell::new(None) };
 }
 
+/// The locks a forking thread holds across the copy: [`NEW_STATE`], then
+/// the reaper's.
+#[cfg(unix)]
+type HeldForFork = (MutexGuard<'static, ()>, MutexGuard<'static, Reaper>);
+
 /// Before `fork` (after the forking thread took the GIL, if it did): takes
-/// the reaper's lock, so that no other thread holds it when the process is
-/// copied.
+/// [`NEW_STATE`] (waiting for a thread state being created to be made) and
+/// the reaper's lock, so that no other thread holds either when the
+/// process is copied.
 #[cfg(unix)]
 pub(crate) fn before_fork() {
-    let guard = lock_reaper();
-    // On a thread whose thread-locals are gone the lock is not kept: the
-    // child may then find it held, but only a thread exiting in the
-    // parent at that instant held it, briefly.
-    let _ = HELD_FOR_FORK.try_with(|held| *held.borrow_mut() = Some(guard));
+    let held = (lock_new_state(), lock_reaper());
+    // On a thread whose thread-locals are gone the locks are not kept: the
+    // child may then find them held, but only by a thread of the parent
+    // that held them at that instant, briefly.
+    let _ = HELD_FOR_FORK.try_with(|slot| *slot.borrow_mut() = Some(held));
 }
 
 /// After `fork`, in the parent: releases the reaper's lock.
@@ -304,7 +352,7 @@ pub(crate) fn after_fork_parent() {
 #[cfg(unix)]
 pub(crate) fn after_fork_child() {
     let _ = HELD_FOR_FORK.try_with(|held| {
-        if let Some(mut reaper) = held.borrow_mut().take() {
+        if let Some((_creating, mut reaper)) = held.borrow_mut().take() {
             reaper.running = false;
             // Not deleted here: `PyOS_AfterFork_Child` deleted them, or,
             // where it could not run, the child leaks them.
