@@ -5,6 +5,8 @@
 
 use pyfn::{py_fn, py_module};
 
+mod support;
+
 py_fn! {
     fn add(a: i64, b: i64) -> i64 {
         return a + b
@@ -98,21 +100,14 @@ fn every_form_loads_its_build_time_code() {
 
     // Under `-O` the program compiles the sources: asserts are gone, as
     // they are in any Python program run with `-O`.
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "every_form_loads_its_build_time_code",
-            "--exact",
-            "--nocapture",
-        ])
+    let mut command = support::this_test("every_form_loads_its_build_time_code");
+    command
         .env("PYFN_BYTECODE_CHILD", "1")
-        .env("PYTHONOPTIMIZE", "1")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        .env("PYTHONOPTIMIZE", "1");
+    let child = support::run(&mut command, std::time::Duration::from_secs(60));
+    child.assert(
+        child.success() && child.stdout.contains("1 passed"),
+        "the optimised child failed",
     );
 }
 

@@ -7,9 +7,11 @@
 
 #![cfg(unix)]
 
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod support;
+use support::Child;
 
 use pyfn::py_fn;
 use pyfn::pyo3::prelude::*;
@@ -72,13 +74,6 @@ const DEADLINE: Duration = Duration::from_secs(60);
 /// What the whole of `setup`'s output looks like at the end.
 const SETUP_OUTPUT: &str = "[buffered][no newline][atexit ran]";
 
-struct Child {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
 /// Whether this process is the child running `test`'s case.
 fn in_child() -> bool {
     std::env::var_os("PYFN_EXIT_CHILD").is_some()
@@ -86,56 +81,20 @@ fn in_child() -> bool {
 
 /// Runs `test` in a child process and waits for it (killed after
 /// [`DEADLINE`]: then the test fails).
+#[track_caller]
 fn run_child(test: &str, env: &[(&str, &str)]) -> Child {
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    let mut command = support::this_test(test);
+    // Python's stdout is a pipe here: block buffered, unless this says
+    // otherwise.
     command
-        .args([test, "--exact", "--nocapture"])
         .env("PYFN_EXIT_CHILD", "1")
-        // Python's stdout is a pipe here: block buffered, unless this says
-        // otherwise.
-        .env_remove("PYTHONUNBUFFERED")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env_remove("PYTHONUNBUFFERED");
     for (name, value) in env {
         command.env(name, value);
     }
-    let started = Instant::now();
-    let mut process = command.spawn().unwrap();
-    let status = loop {
-        if let Some(status) = process.try_wait().unwrap() {
-            break Some(status);
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = process.kill();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let elapsed = started.elapsed();
-    let output = process.wait_with_output().unwrap();
-    let child = Child {
-        code: status.and_then(|status| status.code()),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        elapsed,
-    };
-    assert!(
-        status.is_some(),
-        "{test}: the child hung\nstdout:\n{}\nstderr:\n{}",
-        child.stdout,
-        child.stderr
-    );
+    let child = support::run(&mut command, DEADLINE);
+    child.assert(child.status.is_some(), &format!("{test}: the child hung"));
     child
-}
-
-impl Child {
-    fn assert(&self, condition: bool, what: &str) {
-        assert!(
-            condition,
-            "{what}\nexit code: {:?}, after {:?}\nstdout:\n{}\nstderr:\n{}",
-            self.code, self.elapsed, self.stdout, self.stderr
-        );
-    }
 }
 
 /// Starts a thread that runs `body`, and returns once it has started.

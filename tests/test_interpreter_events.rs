@@ -4,9 +4,13 @@
 //! binary (the interpreter starts once per process, and a crash must fail
 //! the test, not end the run).
 
+use std::time::Duration;
+
 use pyfn::py_fn;
 use pyfn::pyo3::ffi;
 use pyfn::pyo3::prelude::*;
+
+mod support;
 
 py_fn! {
     fn double(x: i64) -> i64 {
@@ -19,25 +23,11 @@ py_fn! {
 }
 
 /// Runs the ignored test `name` in a child process; its stdout.
+#[track_caller]
 fn run_child(name: &str) -> String {
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            name,
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .output()
-        .expect("the child runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{name}: {}\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    let child = support::run(&mut support::this_test(name), Duration::from_secs(60));
+    child.assert(child.success(), name);
+    child.stdout
 }
 
 #[test]

@@ -4,7 +4,9 @@
 //! limit that creation failed, and CPython 3.11 hung.) Each depth runs in a
 //! fresh process of its own: only a process's first fetch can hit it.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod support;
 
 use pyfn::py_fn;
 use pyfn::pyo3::prelude::*;
@@ -60,34 +62,11 @@ fn exceptions_fetched_at_the_recursion_limit() {
         return;
     }
     for margin in 1..=12 {
-        let mut process = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "exceptions_fetched_at_the_recursion_limit",
-                "--exact",
-                "--nocapture",
-            ])
-            .env("PYFN_RECURSION_MARGIN", margin.to_string())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = process.try_wait().unwrap() {
-                break status;
-            }
-            if started.elapsed() > Duration::from_secs(60) {
-                let _ = process.kill();
-                panic!("{margin} frames below the recursion limit: the process hung");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let output = process.wait_with_output().unwrap();
-        assert!(
-            status.success() && String::from_utf8_lossy(&output.stdout).contains("1 passed"),
-            "{margin} frames below the limit:\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let mut command = support::this_test("exceptions_fetched_at_the_recursion_limit");
+        command.env("PYFN_RECURSION_MARGIN", margin.to_string());
+        let child = support::run(&mut command, Duration::from_secs(60));
+        let what = format!("{margin} frames below the recursion limit");
+        child.assert(child.status.is_some(), &format!("{what}: the process hung"));
+        child.assert(child.success() && child.stdout.contains("1 passed"), &what);
     }
 }

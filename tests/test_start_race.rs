@@ -5,8 +5,12 @@
 //! child process of this test binary (the interpreter starts once per
 //! process); a double start would end it with a fatal Python error.
 
+use std::time::Duration;
+
 use pyfn::py_fn;
 use pyfn::pyo3::prelude::*;
+
+mod support;
 
 py_fn! {
     fn answer() -> i64 {
@@ -41,16 +45,10 @@ fn child() {
 #[test]
 fn pyfn_and_pyo3_starting_at_once() {
     for round in 0..20 {
-        let output = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--ignored", "--exact", "child", "--test-threads=1"])
-            .output()
-            .expect("the child runs");
-        assert!(
-            output.status.success(),
-            "round {round}: {}\n{}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        let child = support::run(&mut support::this_test("child"), Duration::from_secs(60));
+        child.assert(
+            child.success() && child.stdout.contains("1 passed"),
+            &format!("round {round}"),
         );
     }
 }

@@ -6,6 +6,8 @@
 
 use pyfn::py_fn;
 
+mod support;
+
 py_fn! {
     /// The build interpreter has no `pyfn_venv_probe`: only the venv does.
     #[py(allow_missing_imports)]
@@ -41,17 +43,9 @@ fn sys_path_of(python: &std::path::Path) -> String {
 fn virtual_env_packages_are_importable() {
     // The interpreter pyfn runs on (the build's), to make a venv of the same
     // version. pyfn starts the interpreter itself, with the venv active.
-    let python = env!("PYFN_BUILD_PYTHON_EXE");
     let version = env!("PYFN_BUILD_PYTHON");
-    let dir = std::env::temp_dir().join(format!("pyfn-venv-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let status = std::process::Command::new(python)
-        .args(["-m", "venv", "--without-pip"])
-        .arg(&dir)
-        .env_remove("VIRTUAL_ENV")
-        .status()
-        .expect("python -m venv runs");
-    assert!(status.success(), "{python} -m venv failed");
+    let dir =
+        support::make_venv(&std::env::temp_dir().join(format!("pyfn-venv-{}", std::process::id())));
     let site_packages = dir
         .join("lib")
         .join(format!("python{version}"))

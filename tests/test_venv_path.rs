@@ -6,6 +6,8 @@
 
 use pyfn::py_fn;
 
+mod support;
+
 py_fn! {
     fn prefix_and_path() -> (String, Vec<String>) {
         import sys
@@ -23,33 +25,19 @@ fn child() {
 
 #[test]
 fn a_venv_on_path_is_not_adopted() {
-    let python = env!("PYFN_BUILD_PYTHON_EXE");
-    let dir = std::env::temp_dir().join(format!("pyfn-venv-path-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let status = std::process::Command::new(python)
-        .args(["-m", "venv", "--without-pip"])
-        .arg(&dir)
-        .env_remove("VIRTUAL_ENV")
-        .status()
-        .expect("python -m venv runs");
-    assert!(status.success());
+    let dir = support::make_venv(
+        &std::env::temp_dir().join(format!("pyfn-venv-path-{}", std::process::id())),
+    );
     let path = format!(
         "{}:{}",
         dir.join("bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", "child", "--nocapture"])
-        .env("PATH", path)
-        .env_remove("VIRTUAL_ENV")
-        .output()
-        .expect("the child runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let mut command = support::this_test("child");
+    command.env("PATH", path).env_remove("VIRTUAL_ENV");
+    let child = support::run(&mut command, std::time::Duration::from_secs(60));
+    child.assert(child.success(), "the child failed");
+    let stdout = child.stdout;
     let _ = std::fs::remove_dir_all(&dir);
     let venv = dir.display().to_string();
     assert!(stdout.contains("PREFIX "), "{stdout}");
