@@ -80,6 +80,16 @@ py_fn! {
         return w * h
 }
 
+// `#[py(...)]` on the `def`'s own line: the item counts as starting at the
+// attribute, so the body is indented under it.
+py_fn! {
+    #[py(typecheck)] def volume(w: float, h: float, d: int) -> float:
+        return w * h * d
+
+    #[doc = "Public."] #[py(typecheck)] pub def perimeter(w: float, h: float) -> float:
+        return 2 * (w + h)
+}
+
 py_module! {
     #[py(typecheck)]
     mod shapes {
@@ -134,6 +144,8 @@ fn typechecked_functions_run() {
     );
     assert!(loose(3).is_err());
     assert_eq!(area(2.0, None).unwrap(), 2.0);
+    assert_eq!(volume(2.0, 3.0, 4).unwrap(), 24.0);
+    assert_eq!(perimeter(2.0, 3.0).unwrap(), 10.0);
     assert_eq!(shapes::label("square", 4).unwrap(), "Square (4)");
     assert!((shapes::circle(1.0).unwrap() - std::f64::consts::PI).abs() < 1e-12);
 }
