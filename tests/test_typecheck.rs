@@ -149,3 +149,45 @@ fn typechecked_functions_run() {
     assert_eq!(shapes::label("square", 4).unwrap(), "Square (4)");
     assert!((shapes::circle(1.0).unwrap() - std::f64::consts::PI).abs() < 1e-12);
 }
+
+// Declared with Rust signatures: checked against them (the `def`s carry
+// no annotations, or some of their own).
+py_module! {
+    #[py(typecheck)]
+    mod counting {
+        source = r#"
+            def count(words, word):
+                return sum(1 for w in words if w == word)
+
+            def repeat(s, times=2,
+                       sep: str = "-"):  # a comment: with a colon
+                return sep.join([s] * times)
+
+            def maybe_len(s) -> "int | None":
+                return None if s is None else len(s)
+
+            def squares(n):
+                for i in range(n):
+                    yield i * i
+        "#;
+        pub fn count(words: Vec<String>, word: &str) -> i64;
+        pub fn repeat(s: &str, times: Option<i64>, sep: Option<&str>) -> String;
+        pub fn maybe_len(s: Option<&str>) -> Option<i64>;
+        pub fn squares(n: i64) -> Iter<i64>;
+    }
+}
+
+#[test]
+fn module_functions_checked_against_rust_signatures_run() {
+    let words = vec!["a".to_owned(), "b".to_owned(), "a".to_owned()];
+    assert_eq!(counting::count(words, "a").unwrap(), 2);
+    assert_eq!(counting::repeat("x", None, None).unwrap(), "x-x");
+    assert_eq!(counting::repeat("x", Some(3), Some("+")).unwrap(), "x+x+x");
+    assert_eq!(counting::maybe_len(Some("abc")).unwrap(), Some(3));
+    assert_eq!(counting::maybe_len(None).unwrap(), None);
+    let squares: Vec<i64> = counting::squares(4)
+        .unwrap()
+        .collect::<pyfn::Result<_>>()
+        .unwrap();
+    assert_eq!(squares, vec![0, 1, 4, 9]);
+}
