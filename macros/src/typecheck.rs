@@ -10,9 +10,13 @@
 //! `bin`); the build never downloads anything. See `BENCHMARKS.md` for why
 //! ty and what it costs.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use wait_timeout::ChildExt;
 
 use crate::python::{self, Pos};
 
@@ -21,6 +25,7 @@ use crate::python::{self, Pos};
 pub const TYPING: &str = "__pyfn_typing";
 
 /// One error the checker found.
+#[derive(Debug)]
 pub struct Diagnostic {
     pub start: Pos,
     /// The checker's rule (`missing-attribute`).
@@ -35,69 +40,193 @@ impl Diagnostic {
     }
 }
 
+/// How long ty may take on one check before the build stops waiting, by
+/// default (`PYFN_TYPECHECK_TIMEOUT`, in seconds, sets it).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Type-checks `text` (a whole Python module); the errors found, or why the
-/// checker could not run (not installed: how to install it).
+/// checker could not run (not installed: how to install it; no answer in
+/// time).
 pub fn check(text: &str) -> Result<Vec<Diagnostic>, String> {
     let interpreter = python::build_interpreter()
         .ok_or_else(|| "no build interpreter is known to run the type checker with".to_owned())?;
-    check_with(&interpreter, text)
+    Checker::find(&interpreter)?.check(text)
 }
 
-/// [`check`], with ty from the environment of `interpreter`.
-fn check_with(interpreter: &std::path::Path, text: &str) -> Result<Vec<Diagnostic>, String> {
-    let checker = checker(interpreter).ok_or_else(|| {
+/// ty, the interpreter whose environment it checks against, and how long
+/// it may take.
+struct Checker {
+    ty: PathBuf,
+    interpreter: PathBuf,
+    timeout: Duration,
+}
+
+impl Checker {
+    /// ty from `PYFN_TY` (a path), else from the environment of
+    /// `interpreter`; the limit from `PYFN_TYPECHECK_TIMEOUT`.
+    fn find(interpreter: &Path) -> Result<Checker, String> {
+        let timeout = timeout(std::env::var("PYFN_TYPECHECK_TIMEOUT").ok().as_deref())?;
+        let ty = match std::env::var_os("PYFN_TY").filter(|path| !path.is_empty()) {
+            Some(path) => {
+                let path = PathBuf::from(path);
+                if !path.is_file() {
+                    return Err(format!(
+                        "`PYFN_TY` names `{}`, which is not a file: set it to the path of the type checker `ty`, or unset it to use the `ty` next to the build interpreter",
+                        path.display()
+                    ));
+                }
+                path
+            }
+            None => checker(interpreter).ok_or_else(|| {
+                format!(
+                    "type checking (`#[py(typecheck)]`, or pyfn's `typecheck` feature) needs the type checker `ty` installed in the build interpreter's environment; install it with `{} -m pip install ty`, or turn type checking off with `#[py(typecheck = false)]`",
+                    interpreter.display()
+                )
+            })?,
+        };
+        Ok(Checker {
+            ty,
+            interpreter: interpreter.to_owned(),
+            timeout,
+        })
+    }
+
+    fn check(&self, text: &str) -> Result<Vec<Diagnostic>, String> {
+        self.check_once(text)
+    }
+
+    /// The error when ty did not answer in time.
+    fn too_slow(&self) -> String {
         format!(
-            "type checking (`#[py(typecheck)]`, or pyfn's `typecheck` feature) needs the type checker `ty` installed in the build interpreter's environment; install it with `{} -m pip install ty`, or turn type checking off with `#[py(typecheck = false)]`",
-            interpreter.display()
+            "the type checker `{}` did not answer within {} s, and was stopped; set `PYFN_TYPECHECK_TIMEOUT` (seconds) to wait longer, or turn type checking off with `#[py(typecheck = false)]`",
+            self.ty.display(),
+            self.timeout.as_secs_f64()
         )
-    })?;
-    // A directory of its own per check (checks may run at once in one
-    // process: the tests), removed after.
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "pyfn-typecheck-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir)
-        .map_err(|err| format!("cannot create `{}`: {err}", dir.display()))?;
-    // Named relative to `dir`, ty's working directory: ty prints paths so.
-    let name = "snippet.py";
-    let file = dir.join(name);
+    }
+
+    /// One `ty check` process for `text`.
+    fn check_once(&self, text: &str) -> Result<Vec<Diagnostic>, String> {
+        // A directory of its own per check (checks may run at once in one
+        // process: the tests), removed after.
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "pyfn-typecheck-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir)
+            .map_err(|err| format!("cannot create `{}`: {err}", dir.display()))?;
+        // Named relative to `dir`, ty's working directory: ty prints paths so.
+        let name = "snippet.py";
+        let file = dir.join(name);
+        let result = std::fs::write(&file, checked_text(text))
+            .map_err(|err| format!("cannot write `{}`: {err}", file.display()))
+            .and_then(|()| self.run_once(&dir, name));
+        let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_dir(&dir);
+        let stdout = result?;
+        let prefix = format!("{name}:");
+        Ok(stdout
+            .lines()
+            .filter_map(|line| parse_line(line.strip_prefix(&prefix)?))
+            .collect())
+    }
+
+    /// Runs `ty check name` in `dir`: its output, unless it failed or took
+    /// longer than the limit (then it is killed).
+    fn run_once(&self, dir: &Path, name: &str) -> Result<String, String> {
+        let mut child = Command::new(&self.ty)
+            .arg("check")
+            .arg("--python")
+            .arg(&self.interpreter)
+            .args(["--python-version", env!("PYFN_MACRO_PYTHON")])
+            .args(["--output-format", "concise", "--color", "never"])
+            .args(["--no-progress", "--exit-zero"])
+            .arg(name)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|err| format!("cannot run `{}`: {err}", self.ty.display()))?;
+        // Read on threads of their own, so that a full pipe never stalls ty.
+        let read = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut bytes);
+                }
+                String::from_utf8_lossy(&bytes).into_owned()
+            })
+        };
+        let stdout = read(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let stderr = read(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let status = match child.wait_timeout(self.timeout) {
+            Ok(Some(status)) => status,
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                // The readers end when the pipes close; not waited for (a
+                // child of ty's could hold them).
+                return Err(self.too_slow());
+            }
+            Err(err) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("cannot wait for `{}`: {err}", self.ty.display()));
+            }
+        };
+        let stdout = stdout.join().unwrap_or_default();
+        let stderr = stderr.join().unwrap_or_default();
+        if !status.success() {
+            return Err(format!(
+                "the type checker `{}` failed: {}",
+                self.ty.display(),
+                stderr.trim()
+            ));
+        }
+        Ok(stdout)
+    }
+}
+
+/// The text ty reads for `text`: `typing` imported after the user's code,
+/// so that no line moves.
+fn checked_text(text: &str) -> String {
     let mut checked = text.to_owned();
     if !checked.ends_with('\n') {
         checked.push('\n');
     }
     checked.push_str(&format!("import typing as {TYPING}\n"));
-    std::fs::write(&file, &checked)
-        .map_err(|err| format!("cannot write `{}`: {err}", file.display()))?;
-    let output = Command::new(&checker)
-        .arg("check")
-        .arg("--python")
-        .arg(interpreter)
-        .args(["--python-version", env!("PYFN_MACRO_PYTHON")])
-        .args(["--output-format", "concise", "--color", "never"])
-        .args(["--no-progress", "--exit-zero"])
-        .arg(name)
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .output();
-    let _ = std::fs::remove_file(&file);
-    let _ = std::fs::remove_dir(&dir);
-    let output = output.map_err(|err| format!("cannot run `{}`: {err}", checker.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the type checker `{}` failed: {}",
-            checker.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let prefix = format!("{name}:");
-    Ok(stdout
-        .lines()
-        .filter_map(|line| parse_line(line.strip_prefix(&prefix)?))
-        .collect())
+    checked
+}
+
+/// The limit `PYFN_TYPECHECK_TIMEOUT` sets (seconds, more than 0), or
+/// [`DEFAULT_TIMEOUT`] when unset.
+fn timeout(setting: Option<&str>) -> Result<Duration, String> {
+    let Some(setting) = setting.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(DEFAULT_TIMEOUT);
+    };
+    setting
+        .parse::<f64>()
+        .ok()
+        .filter(|secs| secs.is_finite() && *secs > 0.0 && *secs < 1e9)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            format!(
+                "`PYFN_TYPECHECK_TIMEOUT` is `{setting}`: it must be a number of seconds greater than 0 (the type checker's limit per check; unset, {} s)",
+                DEFAULT_TIMEOUT.as_secs()
+            )
+        })
 }
 
 /// Whether pyfn's own checks decide what `diagnostic` is about, better than
@@ -141,7 +270,7 @@ pub fn available() -> bool {
 }
 
 /// `ty`, in the environment of `interpreter` (its `bin` or `Scripts`).
-fn checker(interpreter: &std::path::Path) -> Option<PathBuf> {
+fn checker(interpreter: &Path) -> Option<PathBuf> {
     let dir = interpreter.parent()?;
     ["ty", "ty.exe"]
         .into_iter()
@@ -155,13 +284,62 @@ mod tests {
 
     #[test]
     fn without_ty_the_error_says_how_to_install_it() {
-        let problem = super::check_with(std::path::Path::new("/nonexistent/bin/python"), "x = 1\n")
+        if std::env::var_os("PYFN_TY").is_some() {
+            eprintln!("skipped: PYFN_TY is set");
+            return;
+        }
+        let problem = super::Checker::find(std::path::Path::new("/nonexistent/bin/python"))
             .err()
             .expect("no checker there");
         assert!(
             problem.contains("needs the type checker `ty`")
                 && problem.contains("/nonexistent/bin/python -m pip install ty")
                 && problem.contains("#[py(typecheck = false)]"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn timeout_setting() {
+        use std::time::Duration;
+        assert_eq!(super::timeout(None), Ok(super::DEFAULT_TIMEOUT));
+        assert_eq!(super::timeout(Some(" ")), Ok(super::DEFAULT_TIMEOUT));
+        assert_eq!(super::timeout(Some("2.5")), Ok(Duration::from_millis(2500)));
+        for bad in ["0", "-1", "soon", "inf", "NaN"] {
+            let problem = super::timeout(Some(bad)).expect_err(bad);
+            assert!(
+                problem.contains("`PYFN_TYPECHECK_TIMEOUT` is") && problem.contains("60 s"),
+                "{problem}"
+            );
+        }
+    }
+
+    /// A ty that never answers: the check ends after the limit, with an
+    /// error that says so and how to change it.
+    #[cfg(unix)]
+    #[test]
+    fn a_hung_checker_is_stopped_at_the_limit() {
+        use std::os::unix::fs::PermissionsExt;
+        use std::time::{Duration, Instant};
+        let dir = std::env::temp_dir().join(format!("pyfn-hung-ty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let fake = dir.join("ty");
+        std::fs::write(&fake, "#!/bin/sh\nexec sleep 30\n").expect("script");
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let checker = super::Checker {
+            ty: fake.clone(),
+            interpreter: "/usr/bin/python3".into(),
+            timeout: Duration::from_millis(500),
+        };
+        let started = Instant::now();
+        let problem = checker.check("x = 1\n").expect_err("no answer");
+        let took = started.elapsed();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(took < Duration::from_secs(10), "{took:?}");
+        assert!(took >= Duration::from_millis(500), "{took:?}");
+        assert!(
+            problem.contains("did not answer within 0.5 s")
+                && problem.contains("PYFN_TYPECHECK_TIMEOUT"),
             "{problem}"
         );
     }
