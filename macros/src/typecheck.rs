@@ -19,6 +19,7 @@ use std::time::Duration;
 use wait_timeout::ChildExt;
 
 use crate::python::{self, Pos};
+use crate::tyserver;
 
 /// The name `typing` is bound to in a checked text (the import is appended
 /// after the user's code, so that no line moves).
@@ -91,8 +92,28 @@ impl Checker {
         })
     }
 
+    /// With the warm server ([`crate::tyserver`]); a `ty check` process
+    /// when it cannot be used. `PYFN_TYPECHECK_SERVER=0`: a process always;
+    /// `=1`: the server always (why it cannot be used is the error).
     fn check(&self, text: &str) -> Result<Vec<Diagnostic>, String> {
-        self.check_once(text)
+        let setting = std::env::var("PYFN_TYPECHECK_SERVER").unwrap_or_default();
+        if setting.trim() == "0" {
+            return self.check_once(text);
+        }
+        match tyserver::check(
+            &self.ty,
+            &self.interpreter,
+            env!("PYFN_MACRO_PYTHON"),
+            &checked_text(text),
+            self.timeout,
+        ) {
+            Ok(found) => Ok(found),
+            Err(tyserver::Failure::TooSlow) => Err(self.too_slow()),
+            Err(tyserver::Failure::Broken(why)) if setting.trim() == "1" => Err(format!(
+                "the type checker's server cannot be used (`PYFN_TYPECHECK_SERVER=1`): {why}"
+            )),
+            Err(tyserver::Failure::Broken(_)) => self.check_once(text),
+        }
     }
 
     /// The error when ty did not answer in time.
@@ -331,17 +352,26 @@ mod tests {
             interpreter: "/usr/bin/python3".into(),
             timeout: Duration::from_millis(500),
         };
-        let started = Instant::now();
-        let problem = checker.check("x = 1\n").expect_err("no answer");
-        let took = started.elapsed();
+        // The warm server (it never answers `initialize`), and a `ty check`
+        // process.
+        for warm in [true, false] {
+            let started = Instant::now();
+            let problem = if warm {
+                checker.check("x = 1\n")
+            } else {
+                checker.check_once("x = 1\n")
+            }
+            .expect_err("no answer");
+            let took = started.elapsed();
+            assert!(took < Duration::from_secs(10), "{took:?}");
+            assert!(took >= Duration::from_millis(500), "{took:?}");
+            assert!(
+                problem.contains("did not answer within 0.5 s")
+                    && problem.contains("PYFN_TYPECHECK_TIMEOUT"),
+                "{problem}"
+            );
+        }
         let _ = std::fs::remove_dir_all(&dir);
-        assert!(took < Duration::from_secs(10), "{took:?}");
-        assert!(took >= Duration::from_millis(500), "{took:?}");
-        assert!(
-            problem.contains("did not answer within 0.5 s")
-                && problem.contains("PYFN_TYPECHECK_TIMEOUT"),
-            "{problem}"
-        );
     }
 
     #[test]
