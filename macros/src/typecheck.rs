@@ -374,6 +374,50 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// A ty whose server does not start: the check falls back to a
+    /// `ty check` process, and finds the same.
+    #[cfg(unix)]
+    #[test]
+    fn without_the_server_a_process_checks() {
+        use std::os::unix::fs::PermissionsExt;
+        let Some(interpreter) = crate::python::build_interpreter() else {
+            return;
+        };
+        if std::env::var_os("PYFN_TYPECHECK_SERVER").is_some() {
+            eprintln!("skipped: PYFN_TYPECHECK_SERVER is set");
+            return;
+        }
+        let Some(ty) = super::checker(&interpreter) else {
+            eprintln!("skipped: ty is not installed next to the build interpreter");
+            return;
+        };
+        let dir = std::env::temp_dir().join(format!("pyfn-no-server-ty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let fake = dir.join("ty");
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\nif [ \"$1\" = server ]; then exit 3; fi\nexec '{}' \"$@\"\n",
+                ty.display()
+            ),
+        )
+        .expect("script");
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let checker = super::Checker {
+            ty: fake,
+            interpreter,
+            timeout: super::DEFAULT_TIMEOUT,
+        };
+        let found = checker.check("def f(s: \"str\") -> \"int\":\n    return s.uper()\n");
+        let _ = std::fs::remove_dir_all(&dir);
+        let found: Vec<_> = found
+            .expect("ty check runs")
+            .iter()
+            .map(|found| (found.start.line, found.start.col, found.rule.clone()))
+            .collect();
+        assert_eq!(found, [(2, 11, "missing-attribute".to_owned())]);
+    }
+
     #[test]
     fn finds_errors_at_their_positions() {
         if !super::available() {

@@ -337,7 +337,13 @@ fn diagnostic(item: &Value) -> Option<Diagnostic> {
         rule: item.get("code")?.as_str()?.to_owned(),
         // Its first line, as `ty check --output-format concise` prints it
         // (the server adds the `info:` lines of the full output).
-        message: item.get("message")?.as_str()?.lines().next()?.trim().to_owned(),
+        message: item
+            .get("message")?
+            .as_str()?
+            .lines()
+            .next()?
+            .trim()
+            .to_owned(),
     })
 }
 
