@@ -331,6 +331,16 @@ fn stdlib_functions_type_check_clean() {
             let known = TYPECHECK_KNOWN.iter().any(|(f, n, rule)| {
                 *f == file && n == name && out.contains(&format!("[ty: {rule}]"))
             });
+            // ty's messages (the first line of each error), for the log.
+            let messages: Vec<&str> = out
+                .split("compile_error")
+                .filter_map(|error| {
+                    let message = error.split_once('"')?.1;
+                    let end = message.find("]")? + 1;
+                    message[..end].contains("[ty: ").then(|| &message[..end])
+                })
+                .collect();
+            eprintln!("ty: {place}: {name}: {}", messages.join(" | "));
             if known {
                 expected += 1;
             } else {

@@ -107,7 +107,7 @@ impl Checker {
             &checked_text(text),
             self.timeout,
         ) {
-            Ok(found) => Ok(found),
+            Ok(found) => Ok(found.iter().filter_map(server_diagnostic).collect()),
             Err(tyserver::Failure::TooSlow) => Err(self.too_slow()),
             Err(tyserver::Failure::Broken(why)) if setting.trim() == "1" => Err(format!(
                 "the type checker's server cannot be used (`PYFN_TYPECHECK_SERVER=1`): {why}"
@@ -283,6 +283,31 @@ fn parse_line(line: &str) -> Option<Diagnostic> {
     })
 }
 
+/// An error of the server's diagnostics (warnings and hints are not
+/// reported, as with `ty check`), worded as `ty check` words it.
+fn server_diagnostic(item: &serde_json::Value) -> Option<Diagnostic> {
+    if item.get("severity")?.as_u64()? != 1 {
+        return None;
+    }
+    let start = item.pointer("/range/start")?;
+    Some(Diagnostic {
+        start: Pos {
+            line: usize::try_from(start.get("line")?.as_u64()?).ok()? + 1,
+            col: usize::try_from(start.get("character")?.as_u64()?).ok()?,
+        },
+        rule: item.get("code")?.as_str()?.to_owned(),
+        // Its first line, as `ty check --output-format concise` prints it
+        // (the server adds the `info:` lines of the full output).
+        message: item
+            .get("message")?
+            .as_str()?
+            .lines()
+            .next()?
+            .trim()
+            .to_owned(),
+    })
+}
+
 /// Whether ty is installed next to the build interpreter (for the tests
 /// that skip without it).
 #[cfg(test)]
@@ -431,6 +456,23 @@ mod tests {
             .map(|found| (found.start.line, found.start.col, found.rule.as_str()))
             .collect();
         assert_eq!(found, [(2, 11, "missing-attribute")]);
+    }
+
+    #[test]
+    fn errors_only_at_their_positions() {
+        use serde_json::json;
+        let item = |severity| {
+            json!({"code": "missing-attribute", "message": "Object of type `str` has no attribute `uper`\n\ninfo: more",
+                   "range": {"start": {"line": 1, "character": 11}, "end": {"line": 1, "character": 17}},
+                   "severity": severity})
+        };
+        let found = super::server_diagnostic(&item(1)).expect("an error");
+        assert_eq!((found.start.line, found.start.col), (2, 11));
+        assert_eq!(
+            found.text(),
+            "Object of type `str` has no attribute `uper` [ty: missing-attribute]"
+        );
+        assert!(super::server_diagnostic(&item(2)).is_none());
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //!   exits at end of input.
 //! - Expansions that run at once take turns (one lock around it).
 //!
-//! When it cannot be used, [`crate::typecheck`] runs `ty check` instead.
+//! What the diagnostics say, and what to do when the server cannot be
+//! used, is [`crate::typecheck`]'s.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -25,9 +26,6 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Value, json};
-
-use crate::python::Pos;
-use crate::typecheck::Diagnostic;
 
 /// A server unused this long is restarted before its next check.
 pub const MAX_IDLE: Duration = Duration::from_secs(30);
@@ -67,14 +65,15 @@ struct Server {
 static SERVER: Mutex<Option<Server>> = Mutex::new(None);
 
 /// Type-checks `text` with the warm server for `ty` and `interpreter`
-/// (started, or restarted, as needed), within `timeout`.
+/// (started, or restarted, as needed), within `timeout`: the server's
+/// diagnostics, as the protocol words them.
 pub fn check(
     ty: &Path,
     interpreter: &Path,
     python_version: &str,
     text: &str,
     timeout: Duration,
-) -> Result<Vec<Diagnostic>, Failure> {
+) -> Result<Vec<Value>, Failure> {
     let deadline = Instant::now() + timeout;
     let key = Key {
         ty: ty.to_owned(),
@@ -214,7 +213,7 @@ impl Server {
     }
 
     /// Opens `text` as a document, asks for its diagnostics, closes it.
-    fn check(&mut self, text: &str, deadline: Instant) -> Result<Vec<Diagnostic>, Failure> {
+    fn check(&mut self, text: &str, deadline: Instant) -> Result<Vec<Value>, Failure> {
         let uri = format!("{}/snippet{}.py", self.workspace_uri, self.next_id);
         self.notify(
             "textDocument/didOpen",
@@ -233,7 +232,7 @@ impl Server {
         let Some(items) = answer.get("items").and_then(Value::as_array) else {
             return Err(Failure::Broken(format!("unexpected diagnostics: {answer}")));
         };
-        Ok(items.iter().filter_map(diagnostic).collect())
+        Ok(items.clone())
     }
 
     fn send(&mut self, message: &Value) -> Result<(), Failure> {
@@ -322,31 +321,6 @@ fn read_message(input: &mut impl BufRead) -> Option<Value> {
     serde_json::from_slice(&body).ok()
 }
 
-/// An error of the server's diagnostics (warnings and hints are not
-/// reported, as with `ty check`), worded as `ty check` words it.
-fn diagnostic(item: &Value) -> Option<Diagnostic> {
-    if item.get("severity")?.as_u64()? != 1 {
-        return None;
-    }
-    let start = item.pointer("/range/start")?;
-    Some(Diagnostic {
-        start: Pos {
-            line: usize::try_from(start.get("line")?.as_u64()?).ok()? + 1,
-            col: usize::try_from(start.get("character")?.as_u64()?).ok()?,
-        },
-        rule: item.get("code")?.as_str()?.to_owned(),
-        // Its first line, as `ty check --output-format concise` prints it
-        // (the server adds the `info:` lines of the full output).
-        message: item
-            .get("message")?
-            .as_str()?
-            .lines()
-            .next()?
-            .trim()
-            .to_owned(),
-    })
-}
-
 /// `file:///…` for an absolute path (each byte outside the unreserved set
 /// percent-encoded).
 fn file_uri(path: &Path) -> String {
@@ -383,22 +357,6 @@ mod tests {
             Some(json!({"jsonrpc": "2.0", "id": 1, "result": null}))
         );
         assert_eq!(super::read_message(&mut input), None);
-    }
-
-    #[test]
-    fn errors_only_at_their_positions() {
-        let item = |severity| {
-            json!({"code": "missing-attribute", "message": "Object of type `str` has no attribute `uper`\n\ninfo: more",
-                   "range": {"start": {"line": 1, "character": 11}, "end": {"line": 1, "character": 17}},
-                   "severity": severity})
-        };
-        let found = super::diagnostic(&item(1)).expect("an error");
-        assert_eq!((found.start.line, found.start.col), (2, 11));
-        assert_eq!(
-            found.text(),
-            "Object of type `str` has no attribute `uper` [ty: missing-attribute]"
-        );
-        assert!(super::diagnostic(&item(2)).is_none());
     }
 
     #[test]
