@@ -236,7 +236,6 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
 /// purpose (`test_dis`). (file, function, ty's rule.)
 const TYPECHECK_KNOWN: &[(&str, &str, &str)] = &[
     ("pdb.py", "help", "invalid-argument-type"),
-    ("platform.py", "win32_edition", "missing-union-attribute"),
     ("platform.py", "_platform", "missing-attribute"),
     ("pydoc.py", "pipepager", "invalid-context-manager"),
     ("types.py", "_cell_factory", "not-subscriptable"),
@@ -259,11 +258,6 @@ const TYPECHECK_KNOWN: &[(&str, &str, &str)] = &[
     ("test/test_funcattrs.py", "cell", "not-subscriptable"),
     ("test/test_funcattrs.py", "empty_cell", "not-subscriptable"),
     ("test/test_generators.py", "flat_conjoin", "not-callable"),
-    (
-        "test/support/__init__.py",
-        "suppress_msvcrt_asserts",
-        "missing-attribute",
-    ),
     (
         "test/support/__init__.py",
         "missing_compiler_executable",
@@ -336,8 +330,9 @@ fn stdlib_functions_type_check_clean() {
                 .split("compile_error")
                 .filter_map(|error| {
                     let message = error.split_once('"')?.1;
-                    let end = message.find("]")? + 1;
-                    message[..end].contains("[ty: ").then(|| &message[..end])
+                    let rule = message.find("[ty: ")?;
+                    let end = rule + message[rule..].find(']')? + 1;
+                    Some(&message[..end])
                 })
                 .collect();
             eprintln!("ty: {place}: {name}: {}", messages.join(" | "));

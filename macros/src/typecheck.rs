@@ -41,6 +41,12 @@ impl Diagnostic {
     }
 }
 
+/// The platform ty checks for: any (`all`). The code runs where the
+/// program runs, which need not be where it is built; code for another
+/// system (`msvcrt`, `winreg`) is checked against that system's stubs,
+/// not refused for lacking them here.
+pub const PLATFORM: &str = "all";
+
 /// How long ty may take on one check before the build stops waiting, by
 /// default (`PYFN_TYPECHECK_TIMEOUT`, in seconds, sets it).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -104,6 +110,7 @@ impl Checker {
             &self.ty,
             &self.interpreter,
             env!("PYFN_MACRO_PYTHON"),
+            PLATFORM,
             &checked_text(text),
             self.timeout,
         ) {
@@ -161,6 +168,7 @@ impl Checker {
             .arg("--python")
             .arg(&self.interpreter)
             .args(["--python-version", env!("PYFN_MACRO_PYTHON")])
+            .args(["--python-platform", PLATFORM])
             .args(["--output-format", "concise", "--color", "never"])
             .args(["--no-progress", "--exit-zero"])
             .arg(name)

@@ -46,6 +46,7 @@ struct Key {
     modified: Option<SystemTime>,
     interpreter: PathBuf,
     python_version: String,
+    platform: String,
 }
 
 struct Server {
@@ -71,6 +72,7 @@ pub fn check(
     ty: &Path,
     interpreter: &Path,
     python_version: &str,
+    platform: &str,
     text: &str,
     timeout: Duration,
 ) -> Result<Vec<Value>, Failure> {
@@ -80,6 +82,7 @@ pub fn check(
         modified: std::fs::metadata(ty).and_then(|m| m.modified()).ok(),
         interpreter: interpreter.to_owned(),
         python_version: python_version.to_owned(),
+        platform: platform.to_owned(),
     };
     let mut slot = SERVER.lock().unwrap_or_else(PoisonError::into_inner);
     let mut reused = slot.as_mut().is_some_and(|server| {
@@ -136,12 +139,13 @@ impl Server {
             STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&workspace).map_err(|err| broken("workspace", &err))?;
-        // What `ty check --python … --python-version …` says, as settings
-        // of the workspace.
+        // What `ty check --python … --python-version … --python-platform …`
+        // says, as settings of the workspace.
         let settings = format!(
-            "[environment]\npython = {}\npython-version = {}\n",
+            "[environment]\npython = {}\npython-version = {}\npython-platform = {}\n",
             Value::from(key.interpreter.to_string_lossy()),
-            Value::from(key.python_version.as_str())
+            Value::from(key.python_version.as_str()),
+            Value::from(key.platform.as_str())
         );
         std::fs::write(workspace.join("ty.toml"), settings)
             .map_err(|err| broken("workspace", &err))?;
