@@ -169,11 +169,22 @@ py_module! {
             def squares(n):
                 for i in range(n):
                     yield i * i
+
+            def sign(n):
+                if n > 0:
+                    return 1
+                if n < 0:
+                    return -1
+                if n == 0:
+                    return 0
+                # ty cannot see that the `if`s are exhaustive: whether a
+                # function ends without a value is pyfn's own check.
         "#;
         pub fn count(words: Vec<String>, word: &str) -> i64;
         pub fn repeat(s: &str, times: Option<i64>, sep: Option<&str>) -> String;
         pub fn maybe_len(s: Option<&str>) -> Option<i64>;
         pub fn squares(n: i64) -> Iter<i64>;
+        pub fn sign(n: i64) -> i64;
     }
 }
 
@@ -190,4 +201,6 @@ fn module_functions_checked_against_rust_signatures_run() {
         .collect::<pyfn::Result<_>>()
         .unwrap();
     assert_eq!(squares, vec![0, 1, 4, 9]);
+    assert_eq!(counting::sign(-5).unwrap(), -1);
+    assert_eq!(counting::sign(0).unwrap(), 0);
 }

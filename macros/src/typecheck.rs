@@ -263,10 +263,13 @@ fn timeout(setting: Option<&str>) -> Result<Duration, String> {
 /// typeshed's stubs, which lack `test`, `_testcapi` and other systems'
 /// modules; `#[py(allow_missing_imports)]` applies), and private module
 /// members (`subprocess._args_from_interpreter_flags`), which stubs do not
-/// list.
+/// list; and whether a function can end without returning a value (pyfn
+/// reports a function none of whose paths returns one; ty's
+/// `invalid-implicit-return` also flags a chain of `if`s it cannot see is
+/// exhaustive, as in CPython's own `colorsys.hsv_to_rgb`, valid code).
 pub fn superseded(diagnostic: &Diagnostic) -> bool {
     match diagnostic.rule.as_str() {
-        "unresolved-import" | "import-not-found" => true,
+        "unresolved-import" | "import-not-found" | "invalid-implicit-return" => true,
         "missing-attribute" | "missing-module-member" => {
             diagnostic.message.starts_with("Module `")
                 && diagnostic.message.contains("has no member `_")
@@ -502,6 +505,11 @@ mod tests {
             parse_line("1:1: error[missing-attribute] Module `subprocess` has no member `_args`")
                 .expect("an error");
         assert!(super::superseded(&private));
+        let implicit = parse_line(
+            "3:9: error[invalid-implicit-return] Function can implicitly return `None`, which is not assignable to return type `int`",
+        )
+        .expect("an error");
+        assert!(super::superseded(&implicit));
         let public =
             parse_line("1:1: error[missing-module-member] Module `json` has no member `dumsp`")
                 .expect("an error");
