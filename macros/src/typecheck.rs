@@ -126,8 +126,7 @@ impl Checker {
     /// The error when ty did not answer in time.
     fn too_slow(&self) -> String {
         format!(
-            "the type checker `{}` did not answer within {} s, and was stopped; set `PYFN_TYPECHECK_TIMEOUT` (seconds) to wait longer, or turn type checking off with `#[py(typecheck = false)]`",
-            self.ty.display(),
+            "the type checker ty did not answer within {} s, and was stopped; set `PYFN_TYPECHECK_TIMEOUT` (seconds) to wait longer, or turn type checking off with `#[py(typecheck = false)]`",
             self.timeout.as_secs_f64()
         )
     }
