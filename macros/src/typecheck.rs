@@ -375,6 +375,8 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_hung_checker_is_stopped_at_the_limit() {
+        // The server is one per process: tests that use it take turns.
+        let _serial = crate::tests::serial();
         use std::os::unix::fs::PermissionsExt;
         use std::time::{Duration, Instant};
         let dir = std::env::temp_dir().join(format!("pyfn-hung-ty-{}", std::process::id()));
@@ -414,6 +416,8 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn without_the_server_a_process_checks() {
+        // The server is one per process: tests that use it take turns.
+        let _serial = crate::tests::serial();
         use std::os::unix::fs::PermissionsExt;
         let Some(interpreter) = crate::python::build_interpreter() else {
             return;
@@ -455,6 +459,8 @@ mod tests {
 
     #[test]
     fn finds_errors_at_their_positions() {
+        // The server is one per process: tests that use it take turns.
+        let _serial = crate::tests::serial();
         if !super::available() {
             eprintln!("skipped: ty is not installed next to the build interpreter");
             return;

@@ -363,6 +363,53 @@ mod tests {
         assert_eq!(super::read_message(&mut input), None);
     }
 
+    /// A server is reused while it lives, and replaced when it died.
+    #[test]
+    fn reused_then_restarted_after_death() {
+        let Some(interpreter) = crate::python::build_interpreter() else {
+            return;
+        };
+        let ty = interpreter.with_file_name("ty");
+        if !ty.is_file() {
+            eprintln!("skipped: ty is not installed next to the build interpreter");
+            return;
+        }
+        let check = |text: &str| {
+            super::check(
+                &ty,
+                &interpreter,
+                env!("PYFN_MACRO_PYTHON"),
+                "all",
+                text,
+                std::time::Duration::from_secs(60),
+            )
+            .expect("the server answers")
+        };
+        let pid = || {
+            super::SERVER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .as_ref()
+                .map(|server| server.child.id())
+        };
+        let _serial = crate::tests::serial();
+        let wrong = "def f(s: str) -> int:\n    return s.uper()\n";
+        assert_eq!(check(wrong).len(), 1);
+        let first = pid().expect("a server");
+        assert!(check("x: int = 1\n").is_empty());
+        assert_eq!(pid(), Some(first), "reused");
+        if let Some(server) = super::SERVER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_mut()
+        {
+            server.child.kill().expect("kill");
+            server.child.wait().expect("wait");
+        }
+        assert_eq!(check(wrong).len(), 1);
+        assert_ne!(pid(), Some(first), "restarted");
+    }
+
     #[test]
     fn uris() {
         assert_eq!(
