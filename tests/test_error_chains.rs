@@ -222,7 +222,7 @@ py_module! {
 }
 
 py_module! {
-    mod broken {
+    #[py(typecheck = false)] mod broken {
         source = r#"
             SETTINGS = {"mode": "fast"}
             LIMIT = SETTINGS["limit"]

@@ -80,6 +80,16 @@ py_fn! {
         return w * h
 }
 
+// `#[py(...)]` on the `def`'s own line: the item counts as starting at the
+// attribute, so the body is indented under it.
+py_fn! {
+    #[py(typecheck)] def volume(w: float, h: float, d: int) -> float:
+        return w * h * d
+
+    #[doc = "Public."] #[py(typecheck)] pub def perimeter(w: float, h: float) -> float:
+        return 2 * (w + h)
+}
+
 py_module! {
     #[py(typecheck)]
     mod shapes {
@@ -134,6 +144,63 @@ fn typechecked_functions_run() {
     );
     assert!(loose(3).is_err());
     assert_eq!(area(2.0, None).unwrap(), 2.0);
+    assert_eq!(volume(2.0, 3.0, 4).unwrap(), 24.0);
+    assert_eq!(perimeter(2.0, 3.0).unwrap(), 10.0);
     assert_eq!(shapes::label("square", 4).unwrap(), "Square (4)");
     assert!((shapes::circle(1.0).unwrap() - std::f64::consts::PI).abs() < 1e-12);
+}
+
+// Declared with Rust signatures: checked against them (the `def`s carry
+// no annotations, or some of their own).
+py_module! {
+    #[py(typecheck)]
+    mod counting {
+        source = r#"
+            def count(words, word):
+                return sum(1 for w in words if w == word)
+
+            def repeat(s, times=2,
+                       sep: str = "-"):  # a comment: with a colon
+                return sep.join([s] * times)
+
+            def maybe_len(s) -> "int | None":
+                return None if s is None else len(s)
+
+            def squares(n):
+                for i in range(n):
+                    yield i * i
+
+            def sign(n):
+                if n > 0:
+                    return 1
+                if n < 0:
+                    return -1
+                if n == 0:
+                    return 0
+                # ty cannot see that the `if`s are exhaustive: whether a
+                # function ends without a value is pyfn's own check.
+        "#;
+        pub fn count(words: Vec<String>, word: &str) -> i64;
+        pub fn repeat(s: &str, times: Option<i64>, sep: Option<&str>) -> String;
+        pub fn maybe_len(s: Option<&str>) -> Option<i64>;
+        pub fn squares(n: i64) -> Iter<i64>;
+        pub fn sign(n: i64) -> i64;
+    }
+}
+
+#[test]
+fn module_functions_checked_against_rust_signatures_run() {
+    let words = vec!["a".to_owned(), "b".to_owned(), "a".to_owned()];
+    assert_eq!(counting::count(words, "a").unwrap(), 2);
+    assert_eq!(counting::repeat("x", None, None).unwrap(), "x-x");
+    assert_eq!(counting::repeat("x", Some(3), Some("+")).unwrap(), "x+x+x");
+    assert_eq!(counting::maybe_len(Some("abc")).unwrap(), Some(3));
+    assert_eq!(counting::maybe_len(None).unwrap(), None);
+    let squares: Vec<i64> = counting::squares(4)
+        .unwrap()
+        .collect::<pyfn::Result<_>>()
+        .unwrap();
+    assert_eq!(squares, vec![0, 1, 4, 9]);
+    assert_eq!(counting::sign(-5).unwrap(), -1);
+    assert_eq!(counting::sign(0).unwrap(), 0);
 }

@@ -686,6 +686,29 @@ def check_returns(function, return_kind, exposed_as=None):
             )
 
 
+def _header_colon(function):
+    """Where the `:` that ends `function`'s `def` header is (after its
+    parameters' `)` and any `-> annotation`), in characters; None if the
+    tokens do not say."""
+    lines = iter([line + "\n" for line in _lines[function.lineno - 1:]])
+    depth = 0
+    opened = False
+    try:
+        for token in tokenize.generate_tokens(lambda: next(lines, "")):
+            if token.type != tokenize.OP:
+                continue
+            if token.string in "([{":
+                depth += 1
+                opened = True
+            elif token.string in ")]}":
+                depth -= 1
+            elif token.string == ":" and opened and depth == 0:
+                return {"line": function.lineno + token.start[0] - 1, "col": token.start[1]}
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return None
+
+
 def _signature(function):
     """The parameters and annotations of `function`, for Rust to check its
     declared signature against."""
@@ -715,6 +738,7 @@ def _signature(function):
         "kwargs": args.kwarg is not None,
         "returns": ast.unparse(function.returns) if function.returns else None,
         "returns_at": _position(function.returns) if function.returns else None,
+        "colon_at": _header_colon(function),
         "at": {"line": function.lineno, "col": _char_col(function.lineno, function.col_offset),
                "end_line": function.lineno, "end_col": _char_col(function.lineno, function.col_offset) + 3},
     }

@@ -158,7 +158,7 @@ fn type_check(function: &Function, python: &PySource, text: &str, errors: &mut E
             }
         })
         .collect();
-    report(&function.options, python, whole, &annotated, errors)
+    report(&function.options, python, whole, &annotated, &[], errors)
 }
 
 /// A checker error about what `#[py(allow(…))]` turned off.
@@ -168,11 +168,14 @@ fn allowed(options: &crate::model::Options, found: &typecheck::Diagnostic) -> bo
 
 /// Type-checks `text` and reports what the checker found at the Python
 /// tokens; `true` when it found nothing.
+/// `inserted` lists the annotations added to the user's lines: columns
+/// after them are moved back to where the user wrote them.
 fn report(
     options: &crate::model::Options,
     python: &PySource,
     whole: Span,
     text: &str,
+    inserted: &[Insertion],
     errors: &mut Errors,
 ) -> bool {
     let found = match typecheck::check(text) {
@@ -190,7 +193,7 @@ fn report(
         errors.push(spans::error_at(
             python,
             whole,
-            Some(diagnostic.start),
+            Some(unshift(diagnostic.start, inserted)),
             None,
             &diagnostic.text(),
         ));
@@ -270,13 +273,175 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
         errors.push(error);
     }
     if findings.is_empty() && module.options.typechecks() {
+        let inserted = module_annotations(module, code);
         return report(
             &module.options,
             &code.python,
             module.ident.span(),
-            &code.python.text,
+            &insert(&code.python.text, &inserted),
+            &inserted,
             errors,
         );
     }
     findings.is_empty()
+}
+
+/// Text added to a line of the checked text, at a column (in chars).
+struct Insertion {
+    at: python::Pos,
+    text: String,
+}
+
+/// The annotations a module's `def`s get from the Rust signatures
+/// declared for them (`fn f(s: &str) -> i64;`), where the `def` has none
+/// of its own: `: "str"` after a parameter's name, ` -> "int"` before the
+/// header's `:`. On the `def`'s own lines, so that no line moves.
+fn module_annotations(module: &Module, code: &crate::model::ModuleCode) -> Vec<Insertion> {
+    let typing = typecheck::TYPING;
+    let mut inserted = Vec::new();
+    for function in &module.functions {
+        let Some((_, signature)) = code
+            .analysis
+            .signatures
+            .iter()
+            .find(|(name, _)| *name == function.py_name)
+        else {
+            continue;
+        };
+        for param in &function.params {
+            let Some(py) = signature.params.iter().find(|py| py.name == param.py_name) else {
+                continue;
+            };
+            let (None, Some(at)) = (&py.annotation, py.at) else {
+                continue;
+            };
+            // A Rust `None` leaves the argument to the `def`'s default: an
+            // `Option<T>` with a default other than `None` is a `T` there.
+            let ty = match (&py.default, types::option_item(&param.ty)) {
+                (Some(default), Some(item)) if default.trim() != "None" => item,
+                _ => &param.ty,
+            };
+            inserted.push(Insertion {
+                at: python::Pos {
+                    line: at.line,
+                    col: at.col + py.name.chars().count(),
+                },
+                text: format!(": \"{}\"", types::annotation(ty, typing)),
+            });
+        }
+        if let (None, Some(at), Some(ret)) = (
+            &signature.returns,
+            signature.colon_at,
+            function.return_annotation(typing),
+        ) {
+            inserted.push(Insertion {
+                at,
+                text: format!(" -> \"{ret}\""),
+            });
+        }
+    }
+    inserted
+}
+
+/// `text` with `inserted` added.
+fn insert(text: &str, inserted: &[Insertion]) -> String {
+    text.split_inclusive('\n')
+        .enumerate()
+        .map(|(index, line)| {
+            let mut here: Vec<&Insertion> = inserted
+                .iter()
+                .filter(|insertion| insertion.at.line == index + 1)
+                .collect();
+            if here.is_empty() {
+                return line.to_owned();
+            }
+            // From the right, so that earlier columns stay valid.
+            here.sort_by_key(|insertion| std::cmp::Reverse(insertion.at.col));
+            let mut line = line.to_owned();
+            for insertion in here {
+                let byte = line
+                    .char_indices()
+                    .nth(insertion.at.col)
+                    .map_or(line.len(), |(byte, _)| byte);
+                line.insert_str(byte, &insertion.text);
+            }
+            line
+        })
+        .collect()
+}
+
+/// A position in the checked text, as a position in the user's text:
+/// after the columns `inserted` added on its line, or at the insertion
+/// when inside one.
+fn unshift(pos: python::Pos, inserted: &[Insertion]) -> python::Pos {
+    let mut on_line: Vec<&Insertion> = inserted
+        .iter()
+        .filter(|insertion| insertion.at.line == pos.line)
+        .collect();
+    on_line.sort_by_key(|insertion| insertion.at.col);
+    let mut col = pos.col;
+    // Walk the checked line: each insertion starts at its column plus
+    // what the ones before it added.
+    let mut added = 0;
+    for insertion in on_line {
+        let start = insertion.at.col + added;
+        let len = insertion.text.chars().count();
+        if pos.col < start {
+            break;
+        }
+        if pos.col < start + len {
+            col = insertion.at.col;
+            return python::Pos {
+                line: pos.line,
+                col,
+            };
+        }
+        added += len;
+        col = pos.col - added;
+    }
+    python::Pos {
+        line: pos.line,
+        col,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Insertion, insert, unshift};
+    use crate::python::Pos;
+
+    #[test]
+    fn annotations_inserted_and_positions_moved_back() {
+        let at = |line, col| Pos { line, col };
+        let text = "x = 1\ndef f(é, n=3):\n    return é\n";
+        let inserted = [
+            Insertion {
+                at: at(2, 7),
+                text: ": \"str\"".to_owned(),
+            },
+            Insertion {
+                at: at(2, 13),
+                text: " -> \"int\"".to_owned(),
+            },
+            Insertion {
+                at: at(2, 10),
+                text: ": \"int\"".to_owned(),
+            },
+        ];
+        let checked = insert(text, &inserted);
+        assert_eq!(
+            checked,
+            "x = 1\ndef f(é: \"str\", n: \"int\"=3) -> \"int\":\n    return é\n"
+        );
+        // `n`, `3`, and the header's `:`, in the checked line and as written.
+        for (checked_col, user_col) in [(16, 9), (25, 11), (35, 13)] {
+            assert_eq!(unshift(at(2, checked_col), &inserted), at(2, user_col));
+        }
+        // Inside an inserted annotation: where it was inserted.
+        assert_eq!(unshift(at(2, 10), &inserted), at(2, 7));
+        assert_eq!(unshift(at(2, 30), &inserted), at(2, 13));
+        // Other lines, and columns before any insertion, stay.
+        assert_eq!(unshift(at(3, 11), &inserted), at(3, 11));
+        assert_eq!(unshift(at(2, 4), &inserted), at(2, 4));
+    }
 }

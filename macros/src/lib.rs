@@ -13,6 +13,7 @@ mod render;
 mod spans;
 mod typecheck;
 mod types;
+mod tyserver;
 
 use proc_macro::TokenStream;
 

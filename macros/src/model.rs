@@ -68,19 +68,24 @@ impl Function {
                 }
             })
             .collect();
-        let ret = match (typing, &self.ret) {
-            (Some(typing), Return::Value(ty)) => {
-                format!(" -> \"{}\"", types::annotation(ty, typing))
-            }
-            (Some(typing), Return::Iter { item, .. }) => {
-                format!(
-                    " -> \"{typing}.Iterable[{}]\"",
-                    types::annotation(item, typing)
-                )
-            }
-            _ => String::new(),
-        };
+        let ret = typing
+            .and_then(|typing| self.return_annotation(typing))
+            .map(|ret| format!(" -> \"{ret}\""))
+            .unwrap_or_default();
         format!("def {}({}){ret}:", self.py_name, params.join(", "))
+    }
+
+    /// The Python annotation of the result, unquoted (`None` for a `()`
+    /// result, which Rust drops); `typing` is the name `typing` is bound to.
+    pub fn return_annotation(&self, typing: &str) -> Option<String> {
+        match &self.ret {
+            Return::Unit => None,
+            Return::Value(ty) => Some(types::annotation(ty, typing)),
+            Return::Iter { item, .. } => Some(format!(
+                "{typing}.Iterable[{}]",
+                types::annotation(item, typing)
+            )),
+        }
     }
 }
 

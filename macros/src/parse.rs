@@ -59,8 +59,8 @@ pub struct DefItem {
     pub name: Ident,
     /// From `def` to the end of the item.
     pub tokens: TokenStream,
-    /// With `pub def` on one line: the column of `pub`, where `def` counts
-    /// as standing for the block structure.
+    /// With `pub def` or `#[attr] def` on one line: the column of the first
+    /// of them, where `def` counts as standing for the block structure.
     pub first_column: Option<usize>,
     /// The first token of the next item, if any: where this one's text
     /// ends.
@@ -400,11 +400,19 @@ fn parse_def(input: ParseStream) -> syn::Result<DefItem> {
         .into_iter()
         .next()
         .map(|token| token.span().start());
-    let first_column = match (&vis, def_start) {
-        (syn::Visibility::Inherited, _) => None,
-        (_, Some(def)) if def.line == vis_start.line => Some(vis_start.column),
-        _ => None,
-    };
+    // The first of the attributes and `pub` written on the `def`'s own
+    // line (`#[py(typecheck)] def f():`) is where the item's block starts.
+    let first_column = def_start.and_then(|def| {
+        let vis_column = (!matches!(vis, syn::Visibility::Inherited)).then_some(vis_start);
+        py_attrs
+            .iter()
+            .chain(&attrs)
+            .map(|attr| attr.pound_token.span.start())
+            .chain(vis_column)
+            .filter(|at| at.line == def.line)
+            .map(|at| at.column)
+            .min()
+    });
     Ok(DefItem {
         attrs,
         py_attrs,

@@ -570,6 +570,9 @@ pub struct PySignature {
     /// The return annotation, as written, and where.
     pub returns: Option<String>,
     pub returns_at: Option<Pos>,
+    /// The `:` that ends the `def` header (for the type checker's
+    /// annotations, inserted before it).
+    pub colon_at: Option<Pos>,
 }
 
 #[derive(Debug)]
@@ -810,6 +813,7 @@ fn signature_of(dict: &Bound<'_, PyAny>) -> PyResult<PySignature> {
         kwargs: dict.get_item("kwargs")?.extract()?,
         returns: dict.get_item("returns")?.extract()?,
         returns_at: pos_of(&dict.get_item("returns_at")?)?,
+        colon_at: pos_of(&dict.get_item("colon_at")?)?,
     })
 }
 

@@ -10,17 +10,23 @@
 //! `bin`); the build never downloads anything. See `BENCHMARKS.md` for why
 //! ty and what it costs.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use wait_timeout::ChildExt;
 
 use crate::python::{self, Pos};
+use crate::tyserver;
 
 /// The name `typing` is bound to in a checked text (the import is appended
 /// after the user's code, so that no line moves).
 pub const TYPING: &str = "__pyfn_typing";
 
 /// One error the checker found.
+#[derive(Debug)]
 pub struct Diagnostic {
     pub start: Pos,
     /// The checker's rule (`missing-attribute`).
@@ -35,69 +41,220 @@ impl Diagnostic {
     }
 }
 
+/// The platform ty checks for: any (`all`). The code runs where the
+/// program runs, which need not be where it is built; code for another
+/// system (`msvcrt`, `winreg`) is checked against that system's stubs,
+/// not refused for lacking them here.
+pub const PLATFORM: &str = "all";
+
+/// How long ty may take on one check before the build stops waiting, by
+/// default (`PYFN_TYPECHECK_TIMEOUT`, in seconds, sets it).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Type-checks `text` (a whole Python module); the errors found, or why the
-/// checker could not run (not installed: how to install it).
+/// checker could not run (not installed: how to install it; no answer in
+/// time).
 pub fn check(text: &str) -> Result<Vec<Diagnostic>, String> {
     let interpreter = python::build_interpreter()
         .ok_or_else(|| "no build interpreter is known to run the type checker with".to_owned())?;
-    check_with(&interpreter, text)
+    Checker::find(&interpreter)?.check(text)
 }
 
-/// [`check`], with ty from the environment of `interpreter`.
-fn check_with(interpreter: &std::path::Path, text: &str) -> Result<Vec<Diagnostic>, String> {
-    let checker = checker(interpreter).ok_or_else(|| {
+/// ty, the interpreter whose environment it checks against, and how long
+/// it may take.
+struct Checker {
+    ty: PathBuf,
+    interpreter: PathBuf,
+    timeout: Duration,
+}
+
+impl Checker {
+    /// ty from `PYFN_TY` (a path), else from the environment of
+    /// `interpreter`; the limit from `PYFN_TYPECHECK_TIMEOUT`.
+    fn find(interpreter: &Path) -> Result<Checker, String> {
+        let timeout = timeout(std::env::var("PYFN_TYPECHECK_TIMEOUT").ok().as_deref())?;
+        let ty = match std::env::var_os("PYFN_TY").filter(|path| !path.is_empty()) {
+            Some(path) => {
+                let path = PathBuf::from(path);
+                if !path.is_file() {
+                    return Err(format!(
+                        "`PYFN_TY` names `{}`, which is not a file: set it to the path of the type checker `ty`, or unset it to use the `ty` next to the build interpreter",
+                        path.display()
+                    ));
+                }
+                path
+            }
+            None => checker(interpreter).ok_or_else(|| {
+                format!(
+                    "type checking (`#[py(typecheck)]`, or pyfn's `typecheck` feature) needs the type checker `ty` installed in the build interpreter's environment; install it with `{} -m pip install ty`, or turn type checking off with `#[py(typecheck = false)]`",
+                    interpreter.display()
+                )
+            })?,
+        };
+        Ok(Checker {
+            ty,
+            interpreter: interpreter.to_owned(),
+            timeout,
+        })
+    }
+
+    /// With the warm server ([`crate::tyserver`]); a `ty check` process
+    /// when it cannot be used. `PYFN_TYPECHECK_SERVER=0`: a process always;
+    /// `=1`: the server always (why it cannot be used is the error).
+    fn check(&self, text: &str) -> Result<Vec<Diagnostic>, String> {
+        let setting = std::env::var("PYFN_TYPECHECK_SERVER").unwrap_or_default();
+        if setting.trim() == "0" {
+            return self.check_once(text);
+        }
+        match tyserver::check(
+            &self.ty,
+            &self.interpreter,
+            env!("PYFN_MACRO_PYTHON"),
+            PLATFORM,
+            &checked_text(text),
+            self.timeout,
+        ) {
+            Ok(found) => Ok(found.iter().filter_map(server_diagnostic).collect()),
+            Err(tyserver::Failure::TooSlow) => Err(self.too_slow()),
+            Err(tyserver::Failure::Broken(why)) if setting.trim() == "1" => Err(format!(
+                "the type checker's server cannot be used (`PYFN_TYPECHECK_SERVER=1`): {why}"
+            )),
+            Err(tyserver::Failure::Broken(_)) => self.check_once(text),
+        }
+    }
+
+    /// The error when ty did not answer in time.
+    fn too_slow(&self) -> String {
         format!(
-            "type checking (`#[py(typecheck)]`, or pyfn's `typecheck` feature) needs the type checker `ty` installed in the build interpreter's environment; install it with `{} -m pip install ty`, or turn type checking off with `#[py(typecheck = false)]`",
-            interpreter.display()
+            "the type checker ty did not answer within {} s, and was stopped; set `PYFN_TYPECHECK_TIMEOUT` (seconds) to wait longer, or turn type checking off with `#[py(typecheck = false)]`",
+            self.timeout.as_secs_f64()
         )
-    })?;
-    // A directory of its own per check (checks may run at once in one
-    // process: the tests), removed after.
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "pyfn-typecheck-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir)
-        .map_err(|err| format!("cannot create `{}`: {err}", dir.display()))?;
-    // Named relative to `dir`, ty's working directory: ty prints paths so.
-    let name = "snippet.py";
-    let file = dir.join(name);
+    }
+
+    /// One `ty check` process for `text`.
+    fn check_once(&self, text: &str) -> Result<Vec<Diagnostic>, String> {
+        // A directory of its own per check (checks may run at once in one
+        // process: the tests), removed after.
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "pyfn-typecheck-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir)
+            .map_err(|err| format!("cannot create `{}`: {err}", dir.display()))?;
+        // Named relative to `dir`, ty's working directory: ty prints paths so.
+        let name = "snippet.py";
+        let file = dir.join(name);
+        let result = std::fs::write(&file, checked_text(text))
+            .map_err(|err| format!("cannot write `{}`: {err}", file.display()))
+            .and_then(|()| self.run_once(&dir, name));
+        let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_dir(&dir);
+        let stdout = result?;
+        let prefix = format!("{name}:");
+        Ok(stdout
+            .lines()
+            .filter_map(|line| parse_line(line.strip_prefix(&prefix)?))
+            .collect())
+    }
+
+    /// Runs `ty check name` in `dir`: its output, unless it failed or took
+    /// longer than the limit (then it is killed).
+    fn run_once(&self, dir: &Path, name: &str) -> Result<String, String> {
+        let mut child = Command::new(&self.ty)
+            .arg("check")
+            .arg("--python")
+            .arg(&self.interpreter)
+            .args(["--python-version", env!("PYFN_MACRO_PYTHON")])
+            .args(["--python-platform", PLATFORM])
+            .args(["--output-format", "concise", "--color", "never"])
+            .args(["--no-progress", "--exit-zero"])
+            .arg(name)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|err| format!("cannot run `{}`: {err}", self.ty.display()))?;
+        // Read on threads of their own, so that a full pipe never stalls ty.
+        let read = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_end(&mut bytes);
+                }
+                String::from_utf8_lossy(&bytes).into_owned()
+            })
+        };
+        let stdout = read(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let stderr = read(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let status = match child.wait_timeout(self.timeout) {
+            Ok(Some(status)) => status,
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                // The readers end when the pipes close; not waited for (a
+                // child of ty's could hold them).
+                return Err(self.too_slow());
+            }
+            Err(err) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("cannot wait for `{}`: {err}", self.ty.display()));
+            }
+        };
+        let stdout = stdout.join().unwrap_or_default();
+        let stderr = stderr.join().unwrap_or_default();
+        if !status.success() {
+            return Err(format!(
+                "the type checker `{}` failed: {}",
+                self.ty.display(),
+                stderr.trim()
+            ));
+        }
+        Ok(stdout)
+    }
+}
+
+/// The text ty reads for `text`: `typing` imported after the user's code,
+/// so that no line moves.
+fn checked_text(text: &str) -> String {
     let mut checked = text.to_owned();
     if !checked.ends_with('\n') {
         checked.push('\n');
     }
     checked.push_str(&format!("import typing as {TYPING}\n"));
-    std::fs::write(&file, &checked)
-        .map_err(|err| format!("cannot write `{}`: {err}", file.display()))?;
-    let output = Command::new(&checker)
-        .arg("check")
-        .arg("--python")
-        .arg(interpreter)
-        .args(["--python-version", env!("PYFN_MACRO_PYTHON")])
-        .args(["--output-format", "concise", "--color", "never"])
-        .args(["--no-progress", "--exit-zero"])
-        .arg(name)
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .output();
-    let _ = std::fs::remove_file(&file);
-    let _ = std::fs::remove_dir(&dir);
-    let output = output.map_err(|err| format!("cannot run `{}`: {err}", checker.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the type checker `{}` failed: {}",
-            checker.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let prefix = format!("{name}:");
-    Ok(stdout
-        .lines()
-        .filter_map(|line| parse_line(line.strip_prefix(&prefix)?))
-        .collect())
+    checked
+}
+
+/// The limit `PYFN_TYPECHECK_TIMEOUT` sets (seconds, more than 0), or
+/// [`DEFAULT_TIMEOUT`] when unset.
+fn timeout(setting: Option<&str>) -> Result<Duration, String> {
+    let Some(setting) = setting.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(DEFAULT_TIMEOUT);
+    };
+    setting
+        .parse::<f64>()
+        .ok()
+        .filter(|secs| secs.is_finite() && *secs > 0.0 && *secs < 1e9)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            format!(
+                "`PYFN_TYPECHECK_TIMEOUT` is `{setting}`: it must be a number of seconds greater than 0 (the type checker's limit per check; unset, {} s)",
+                DEFAULT_TIMEOUT.as_secs()
+            )
+        })
 }
 
 /// Whether pyfn's own checks decide what `diagnostic` is about, better than
@@ -105,10 +262,13 @@ fn check_with(interpreter: &std::path::Path, text: &str) -> Result<Vec<Diagnosti
 /// typeshed's stubs, which lack `test`, `_testcapi` and other systems'
 /// modules; `#[py(allow_missing_imports)]` applies), and private module
 /// members (`subprocess._args_from_interpreter_flags`), which stubs do not
-/// list.
+/// list; and whether a function can end without returning a value (pyfn
+/// reports a function none of whose paths returns one; ty's
+/// `invalid-implicit-return` also flags a chain of `if`s it cannot see is
+/// exhaustive, as in CPython's own `colorsys.hsv_to_rgb`, valid code).
 pub fn superseded(diagnostic: &Diagnostic) -> bool {
     match diagnostic.rule.as_str() {
-        "unresolved-import" | "import-not-found" => true,
+        "unresolved-import" | "import-not-found" | "invalid-implicit-return" => true,
         "missing-attribute" | "missing-module-member" => {
             diagnostic.message.starts_with("Module `")
                 && diagnostic.message.contains("has no member `_")
@@ -133,6 +293,31 @@ fn parse_line(line: &str) -> Option<Diagnostic> {
     })
 }
 
+/// An error of the server's diagnostics (warnings and hints are not
+/// reported, as with `ty check`), worded as `ty check` words it.
+fn server_diagnostic(item: &serde_json::Value) -> Option<Diagnostic> {
+    if item.get("severity")?.as_u64()? != 1 {
+        return None;
+    }
+    let start = item.pointer("/range/start")?;
+    Some(Diagnostic {
+        start: Pos {
+            line: usize::try_from(start.get("line")?.as_u64()?).ok()? + 1,
+            col: usize::try_from(start.get("character")?.as_u64()?).ok()?,
+        },
+        rule: item.get("code")?.as_str()?.to_owned(),
+        // Its first line, as `ty check --output-format concise` prints it
+        // (the server adds the `info:` lines of the full output).
+        message: item
+            .get("message")?
+            .as_str()?
+            .lines()
+            .next()?
+            .trim()
+            .to_owned(),
+    })
+}
+
 /// Whether ty is installed next to the build interpreter (for the tests
 /// that skip without it).
 #[cfg(test)]
@@ -141,7 +326,7 @@ pub fn available() -> bool {
 }
 
 /// `ty`, in the environment of `interpreter` (its `bin` or `Scripts`).
-fn checker(interpreter: &std::path::Path) -> Option<PathBuf> {
+fn checker(interpreter: &Path) -> Option<PathBuf> {
     let dir = interpreter.parent()?;
     ["ty", "ty.exe"]
         .into_iter()
@@ -155,7 +340,11 @@ mod tests {
 
     #[test]
     fn without_ty_the_error_says_how_to_install_it() {
-        let problem = super::check_with(std::path::Path::new("/nonexistent/bin/python"), "x = 1\n")
+        if std::env::var_os("PYFN_TY").is_some() {
+            eprintln!("skipped: PYFN_TY is set");
+            return;
+        }
+        let problem = super::Checker::find(std::path::Path::new("/nonexistent/bin/python"))
             .err()
             .expect("no checker there");
         assert!(
@@ -167,7 +356,111 @@ mod tests {
     }
 
     #[test]
+    fn timeout_setting() {
+        use std::time::Duration;
+        assert_eq!(super::timeout(None), Ok(super::DEFAULT_TIMEOUT));
+        assert_eq!(super::timeout(Some(" ")), Ok(super::DEFAULT_TIMEOUT));
+        assert_eq!(super::timeout(Some("2.5")), Ok(Duration::from_millis(2500)));
+        for bad in ["0", "-1", "soon", "inf", "NaN"] {
+            let problem = super::timeout(Some(bad)).expect_err(bad);
+            assert!(
+                problem.contains("`PYFN_TYPECHECK_TIMEOUT` is") && problem.contains("60 s"),
+                "{problem}"
+            );
+        }
+    }
+
+    /// A ty that never answers: the check ends after the limit, with an
+    /// error that says so and how to change it.
+    #[cfg(unix)]
+    #[test]
+    fn a_hung_checker_is_stopped_at_the_limit() {
+        // The server is one per process: tests that use it take turns.
+        let _serial = crate::tests::serial();
+        use std::os::unix::fs::PermissionsExt;
+        use std::time::{Duration, Instant};
+        let dir = std::env::temp_dir().join(format!("pyfn-hung-ty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let fake = dir.join("ty");
+        std::fs::write(&fake, "#!/bin/sh\nexec sleep 30\n").expect("script");
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let checker = super::Checker {
+            ty: fake.clone(),
+            interpreter: "/usr/bin/python3".into(),
+            timeout: Duration::from_millis(500),
+        };
+        // The warm server (it never answers `initialize`), and a `ty check`
+        // process.
+        for warm in [true, false] {
+            let started = Instant::now();
+            let problem = if warm {
+                checker.check("x = 1\n")
+            } else {
+                checker.check_once("x = 1\n")
+            }
+            .expect_err("no answer");
+            let took = started.elapsed();
+            assert!(took < Duration::from_secs(10), "{took:?}");
+            assert!(took >= Duration::from_millis(500), "{took:?}");
+            assert!(
+                problem.contains("did not answer within 0.5 s")
+                    && problem.contains("PYFN_TYPECHECK_TIMEOUT"),
+                "{problem}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A ty whose server does not start: the check falls back to a
+    /// `ty check` process, and finds the same.
+    #[cfg(unix)]
+    #[test]
+    fn without_the_server_a_process_checks() {
+        // The server is one per process: tests that use it take turns.
+        let _serial = crate::tests::serial();
+        use std::os::unix::fs::PermissionsExt;
+        let Some(interpreter) = crate::python::build_interpreter() else {
+            return;
+        };
+        if std::env::var_os("PYFN_TYPECHECK_SERVER").is_some() {
+            eprintln!("skipped: PYFN_TYPECHECK_SERVER is set");
+            return;
+        }
+        let Some(ty) = super::checker(&interpreter) else {
+            eprintln!("skipped: ty is not installed next to the build interpreter");
+            return;
+        };
+        let dir = std::env::temp_dir().join(format!("pyfn-no-server-ty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let fake = dir.join("ty");
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\nif [ \"$1\" = server ]; then exit 3; fi\nexec '{}' \"$@\"\n",
+                ty.display()
+            ),
+        )
+        .expect("script");
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let checker = super::Checker {
+            ty: fake,
+            interpreter,
+            timeout: super::DEFAULT_TIMEOUT,
+        };
+        let found = checker.check("def f(s: \"str\") -> \"int\":\n    return s.uper()\n");
+        let _ = std::fs::remove_dir_all(&dir);
+        let found: Vec<_> = found
+            .expect("ty check runs")
+            .iter()
+            .map(|found| (found.start.line, found.start.col, found.rule.clone()))
+            .collect();
+        assert_eq!(found, [(2, 11, "missing-attribute".to_owned())]);
+    }
+
+    #[test]
     fn finds_errors_at_their_positions() {
+        // The server is one per process: tests that use it take turns.
+        let _serial = crate::tests::serial();
         if !super::available() {
             eprintln!("skipped: ty is not installed next to the build interpreter");
             return;
@@ -179,6 +472,23 @@ mod tests {
             .map(|found| (found.start.line, found.start.col, found.rule.as_str()))
             .collect();
         assert_eq!(found, [(2, 11, "missing-attribute")]);
+    }
+
+    #[test]
+    fn errors_only_at_their_positions() {
+        use serde_json::json;
+        let item = |severity| {
+            json!({"code": "missing-attribute", "message": "Object of type `str` has no attribute `uper`\n\ninfo: more",
+                   "range": {"start": {"line": 1, "character": 11}, "end": {"line": 1, "character": 17}},
+                   "severity": severity})
+        };
+        let found = super::server_diagnostic(&item(1)).expect("an error");
+        assert_eq!((found.start.line, found.start.col), (2, 11));
+        assert_eq!(
+            found.text(),
+            "Object of type `str` has no attribute `uper` [ty: missing-attribute]"
+        );
+        assert!(super::server_diagnostic(&item(2)).is_none());
     }
 
     #[test]
@@ -200,6 +510,11 @@ mod tests {
             parse_line("1:1: error[missing-attribute] Module `subprocess` has no member `_args`")
                 .expect("an error");
         assert!(super::superseded(&private));
+        let implicit = parse_line(
+            "3:9: error[invalid-implicit-return] Function can implicitly return `None`, which is not assignable to return type `int`",
+        )
+        .expect("an error");
+        assert!(super::superseded(&implicit));
         let public =
             parse_line("1:1: error[missing-module-member] Module `json` has no member `dumsp`")
                 .expect("an error");
