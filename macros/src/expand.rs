@@ -14,7 +14,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::check::Checked;
-use crate::model::{Default, Function, Module, ModuleFile, Return};
+use crate::model::{Default, Function, Module, ModuleFile, ParamKind, Return};
 use crate::python::Bytecode;
 use crate::types::type_text;
 
@@ -307,10 +307,25 @@ fn spec(
     let param_names = function.params.iter().map(|p| &p.py_name);
     let param_types = function.params.iter().map(|p| type_text(&p.ty));
     let return_type = function.ret.ty().map_or_else(|| "()".to_owned(), type_text);
-    let defaults = function.params.iter().filter_map(|p| match &p.default {
-        Some(Default::Expr { text, .. }) => Some(text),
-        Some(Default::InFunction) | None => None,
-    });
+    let defaults = function
+        .params
+        .iter()
+        .filter(|p| p.kind == ParamKind::Positional)
+        .filter_map(|p| match &p.default {
+            Some(Default::Expr { text, .. }) => Some(text),
+            Some(Default::InFunction) | None => None,
+        });
+    let keyword_defaults = function
+        .params
+        .iter()
+        .filter(|p| p.kind == ParamKind::Keyword)
+        .filter_map(|p| match &p.default {
+            Some(Default::Expr { text, .. }) => {
+                let name = &p.py_name;
+                Some(quote!((#name, #text)))
+            }
+            Some(Default::InFunction) | None => None,
+        });
     let namespace = match namespace {
         Some(module) => quote!(::core::option::Option::Some(&#module)),
         None => quote!(::core::option::Option::None),
@@ -330,6 +345,7 @@ fn spec(
             param_types: &[#(#param_types),*],
             return_type: #return_type,
             defaults: &[#(#defaults),*],
+            keyword_defaults: &[#(#keyword_defaults),*],
             captures: #captures,
             namespace: #namespace,
             bytecode: #bytecode,
@@ -382,7 +398,10 @@ fn call_steps(function: &Function, names: &Names, object: TokenStream) -> TokenS
             quote_spanned!(ty.span()=> ::pyfn::__private::Function::ret::<#ty>(#cell, #result))
         }
     };
-    if function.params.iter().all(|param| param.default.is_none()) {
+    let plain = |param: &crate::model::Param| {
+        param.default.is_none() && param.kind == ParamKind::Positional
+    };
+    if function.params.iter().all(plain) {
         // The fast path: positional arguments on the stack.
         let values = function.params.iter().enumerate().map(|(index, param)| {
             let ident = &param.ident;
@@ -395,14 +414,19 @@ fn call_steps(function: &Function, names: &Names, object: TokenStream) -> TokenS
         };
     }
     // With defaults: a `None` leaves its parameter to the default; a later
-    // `Some` then goes by keyword.
+    // positional `Some` then goes by keyword. Keyword-only parameters and
+    // `**kwargs` go by keyword, `*args` items by position.
     let pushes = function.params.iter().enumerate().map(|(index, param)| {
         let ident = &param.ident;
-        if param.default.is_some() {
-            quote_spanned!(param.ty.span()=> ::pyfn::__private::Function::push_default(#cell, #py, &mut #args, #index, #ident)?;)
-        } else {
-            quote_spanned!(param.ty.span()=> ::pyfn::__private::Args::push(&mut #args, ::pyfn::__private::Function::arg(#cell, #py, #index, #ident)?);)
-        }
+        let method = match (param.kind, param.default.is_some()) {
+            (ParamKind::Positional, true) => quote!(push_default),
+            (ParamKind::Positional, false) => quote!(push_arg),
+            (ParamKind::Keyword, true) => quote!(push_keyword_default),
+            (ParamKind::Keyword, false) => quote!(push_keyword),
+            (ParamKind::VarArgs, _) => quote!(push_varargs),
+            (ParamKind::VarKwargs, _) => quote!(push_varkwargs),
+        };
+        quote_spanned!(param.ty.span()=> ::pyfn::__private::Function::#method(#cell, #py, &mut #args, #index, #ident)?;)
     });
     let count = function.params.len();
     quote! {
