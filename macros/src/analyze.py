@@ -739,6 +739,14 @@ def _dotted(node):
     return None
 
 
+# Return annotations whose `def` Rust iterates over (`pyfn::Iter<T>`).
+_ITERATED = {
+    prefix + name
+    for name in ("Iterator", "Iterable", "Generator")
+    for prefix in ("", "typing.", "collections.abc.")
+}
+
+
 def _dataclass_options(decorator):
     """The keyword options of `@dataclass`/`@dataclass(...)`, or None when
     `decorator` is not `dataclasses.dataclass`."""
@@ -804,7 +812,7 @@ def _dataclass_signature(node, options):
         name=node.name,
         args=ast.arguments(
             posonlyargs=[],
-            args=[ast.arg(arg="self")] + [p[0] for p in positional],
+            args=[p[0] for p in positional],
             vararg=None,
             kwonlyargs=[p[0] for p in keywords],
             kw_defaults=[p[2] for p in keywords],
@@ -1036,6 +1044,12 @@ else:
                 signatures[_name] = _signature_found
             continue
         signatures[_name] = _signature(_def)
+        if _kind == "other" and _def.returns is not None and _dotted(
+            _def.returns.value if isinstance(_def.returns, ast.Subscript) else _def.returns
+        ) in _ITERATED:
+            # Declared by name (`def name;`) and annotated as a generator:
+            # Rust iterates over it (`pyfn::Iter`).
+            _kind = "object"
         check_returns(_def, _kind, exposed_as=_name)
         if not allow_missing_imports:
             # Rust calls it: its own imports run.
