@@ -950,7 +950,8 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
                 let index = positional_index;
                 positional_index += 1;
                 let Some(py) = positional.get(index) else {
-                    if keyword.iter().any(|py| py.name == param.py_name) {
+                    if let Some(keyword) = keyword.iter().find(|py| py.name == param.py_name) {
+                        passed.push(&keyword.name);
                         errors.push(keyword_only_error(param, &name));
                     } else if signature.varargs.is_none() {
                         errors.push(syn::Error::new(
@@ -965,7 +966,11 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
                     continue;
                 };
                 if py.name != param.py_name {
-                    if keyword.iter().any(|py| py.name == param.py_name) {
+                    // Reported once: neither Python parameter is then
+                    // reported as missing too.
+                    passed.push(&py.name);
+                    if let Some(keyword) = keyword.iter().find(|py| py.name == param.py_name) {
+                        passed.push(&keyword.name);
                         errors.push(keyword_only_error(param, &name));
                     } else {
                         errors.push(syn::Error::new(
