@@ -833,25 +833,60 @@ def _dataclass_signature(node, options):
     return function
 
 
-def _class_signature(node):
+def _safe_base(base, classes, depth=0):
+    """Whether base class `base` leaves calling a subclass to the
+    subclass's own `__init__`/`__new__`: `object`, a builtin class of
+    `type` itself, or a class of this module that is so too (no
+    metaclass, no decorator, safe bases)."""
+    name = _dotted(base)
+    if name is None or depth > 20:
+        return False
+    if name in classes:
+        node = classes[name]
+        return (
+            not node.keywords and not node.decorator_list
+            and all(_safe_base(b, classes, depth + 1) for b in node.bases)
+        )
+    if name in _module_names:
+        # Bound by the module (an import, an assignment): unknown.
+        return False
+    found = getattr(builtins, name.replace("builtins.", "", 1), None)
+    return isinstance(found, type) and type(found) is type
+
+
+def _passes_everything(method):
+    """`def __init__(self, *args, **kwargs)`: takes what `__new__` does."""
+    args = method.args
+    return (
+        len(getattr(args, "posonlyargs", [])) + len(args.args) == 1
+        and not args.kwonlyargs and args.vararg is not None and args.kwarg is not None
+    )
+
+
+def _class_signature(node, classes, depth=0):
     """The signature calling class `node` has, when the module's own text
     says it without running anything: its `__init__` (else `__new__`),
-    less `self`, or its dataclass fields, or none for a plain class. None
-    when a base, a metaclass or a decorator may change it."""
-    if node.keywords:
+    less `self`, or its dataclass fields, or its base's (a class of this
+    module), or none for a plain class. None when a base, a metaclass or a
+    decorator may change it."""
+    if node.keywords or depth > 20:
+        return None
+    if not all(_safe_base(b, classes) for b in node.bases):
         return None
     own = {
         n.name: n for n in node.body
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
-    bases = [b for b in node.bases if _dotted(b) != "object"]
+    bases = [b for b in node.bases if _dotted(b) not in ("object", "builtins.object")]
     dataclass = None
     for decorator in node.decorator_list:
         options = _dataclass_options(decorator)
         if options is None or dataclass is not None:
             return None
         dataclass = options
-    method = own.get("__init__") or own.get("__new__")
+    method = own.get("__init__")
+    if method is None or (_passes_everything(method) and "__new__" in own):
+        method = own.get("__new__", method)
     if method is not None:
         if method.decorator_list or isinstance(method, ast.AsyncFunctionDef):
             return None
@@ -868,6 +903,11 @@ def _class_signature(node):
         if function is None:
             return None
         signature = _signature(function)
+    elif len(bases) == 1 and _dotted(bases[0]) in classes:
+        # Inherited from a class of this module.
+        signature = _class_signature(classes[_dotted(bases[0])], classes, depth + 1)
+        if signature is None:
+            return None
     elif bases:
         return None
     else:
@@ -1037,7 +1077,7 @@ else:
                 opaque.append(_name)
             continue
         if isinstance(_def, ast.ClassDef):
-            _signature_found = _class_signature(_def)
+            _signature_found = _class_signature(_def, _classes)
             if _signature_found is None:
                 opaque.append(_name)
             else:
