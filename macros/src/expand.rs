@@ -95,14 +95,10 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
             Some(ModuleFile {
                 path,
                 verbatim: true,
-            }) => (
-                quote!(::core::include_str!(::core::concat!(
-                    ::core::env!("CARGO_MANIFEST_DIR"),
-                    "/",
-                    #path
-                ))),
-                quote!(#path),
-            ),
+            }) => {
+                let file = module_file(path);
+                (quote!(::core::include_str!(#file)), quote!(#path))
+            }
             // Not UTF-8 as it stands: the text CPython decodes, and the
             // bytes read only for Cargo to track the file.
             Some(ModuleFile {
@@ -110,11 +106,10 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                 verbatim: false,
             }) => {
                 let text = &code.python.text;
+                let file = module_file(path);
                 (
                     quote!({
-                        const _: &[::core::primitive::u8] = ::core::include_bytes!(
-                            ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path)
-                        );
+                        const _: &[::core::primitive::u8] = ::core::include_bytes!(#file);
                         #text
                     }),
                     quote!(#path),
@@ -158,6 +153,20 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
             }
             #(#items)*
         }
+    }
+}
+
+/// The path `include_str!` reads a module's `.py` file from: the one the
+/// build checked. A relative path is relative to the crate's `Cargo.toml`
+/// (`include_str!` alone would take it relative to the `.rs` file); an
+/// absolute one (or, on Windows, one from the drive's root) is the file
+/// itself.
+fn module_file(path: &str) -> TokenStream {
+    let as_path = std::path::Path::new(path);
+    if as_path.is_absolute() || as_path.has_root() {
+        quote!(#path)
+    } else {
+        quote!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path))
     }
 }
 

@@ -836,18 +836,9 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
 /// encoding declaration).
 fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<(PySource, Option<ModuleFile>)> {
     let path = lit.value();
-    let as_path = std::path::Path::new(&path);
-    if as_path.is_absolute() || as_path.has_root() {
-        // The build would check this file and `include_str!` another (the
-        // path joined to the crate's directory); and an absolute path
-        // builds on one machine only.
-        errors.push(syn::Error::new(
-            lit.span(),
-            format!("`{path}` is an absolute path: write the path relative to the crate's `Cargo.toml` (the directory that holds it), so that the crate builds wherever it is"),
-        ));
-        return None;
-    }
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    // An absolute path is the file itself (`join` keeps it), as it is for
+    // the program's `include_str!` (see `expand::module_file`).
     let full = std::path::Path::new(&dir).join(&path);
     let bytes = match std::fs::read(&full) {
         Ok(bytes) => bytes,

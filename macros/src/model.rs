@@ -211,7 +211,7 @@ pub struct Module {
 
 /// A module's `.py` file.
 pub struct ModuleFile {
-    /// Relative to `Cargo.toml`.
+    /// Relative to `Cargo.toml`, or absolute.
     pub path: String,
     /// The file's bytes are exactly its text in UTF-8 (no byte order mark,
     /// no other encoding): embedded with `include_str!`. Otherwise the text

@@ -705,6 +705,31 @@ fn module_file_with_a_byte_order_mark() {
     assert!(out.contains("pub fn twice"), "{out}");
 }
 
+/// An absolute `file` path is checked and embedded as the same file: the
+/// program's `include_str!` (and, for a file not UTF-8 as it stands, its
+/// `include_bytes!`) names it as written, not joined to the crate's
+/// directory; a relative one is joined.
+#[test]
+fn absolute_module_paths_include_the_checked_file() {
+    let _serial = serial();
+    let dir = env!("CARGO_MANIFEST_DIR");
+    for (name, include) in [("units.py", "include_str"), ("latin1.py", "include_bytes")] {
+        let absolute = format!("{dir}/tests/fixtures/{name}");
+        let input = format!("mod m {{ file = {absolute:?}; }}");
+        let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
+        assert!(!out.contains(COMPILE_ERROR), "{out}");
+        assert!(
+            out.contains(&format!(":: core :: {include} ! ({absolute:?})")),
+            "{out}"
+        );
+        assert!(!out.contains("CARGO_MANIFEST_DIR"), "{out}");
+        let relative = format!("mod m {{ file = \"tests/fixtures/{name}\"; }}");
+        let out = crate::pipeline::py_module(relative.parse().expect("tokens")).to_string();
+        assert!(!out.contains(COMPILE_ERROR), "{out}");
+        assert!(out.contains("CARGO_MANIFEST_DIR"), "{out}");
+    }
+}
+
 /// Found on whole stdlib files: a name is undefined where its scope reads it
 /// as a global, not where another scope has a local of that name; code
 /// CPython never evaluates, and names Python programs get at run time, are
