@@ -69,7 +69,10 @@ fn main() -> pyfn::Result<()> {
     println!("{drawn}\n");
 
     let other = shapes::new_canvas(4, 2)?;
-    println!("{}\n", shapes::draw(&other, &[], None, HashMap::new())?.replace(' ', "_"));
+    println!(
+        "{}\n",
+        shapes::draw(&other, &[], None, HashMap::new())?.replace(' ', "_")
+    );
 
     let points: Vec<(i64, i64)> = shapes::grid(4, 4, Some(2))?.collect::<pyfn::Result<_>>()?;
     println!("grid: {points:?}");
@@ -77,7 +80,10 @@ fn main() -> pyfn::Result<()> {
     println!("{}", label(vec!["keyword", "only"], None, true)?);
     println!("{}", label(vec!["a", "b"], Some("-"), false)?);
     let notes: HashMap<String, &str> = [("unit".to_owned(), "ms")].into();
-    println!("{}", summary("latency", vec![1.0, 2.5, 4.0], Some(2), notes)?);
+    println!(
+        "{}",
+        summary("latency", vec![1.0, 2.5, 4.0], Some(2), notes)?
+    );
     let squares: Vec<i64> = squares(5)?.collect::<pyfn::Result<_>>()?;
     println!("squares: {squares:?}");
     Ok(())

@@ -312,7 +312,10 @@ impl Function {
             built.name.bind(py),
             (
                 built.argdefs.as_ref().map(|argdefs| argdefs.bind(py)),
-                built.kwdefaults.as_ref().map(|kwdefaults| kwdefaults.bind(py)),
+                built
+                    .kwdefaults
+                    .as_ref()
+                    .map(|kwdefaults| kwdefaults.bind(py)),
             ),
             Some(&closure),
         )
@@ -508,7 +511,10 @@ fn new_function<'py>(
     if let Some(kwdefaults) = kwdefaults {
         // A copy each: a closure instance's defaults are its own, as each
         // `def` evaluation's are.
-        function.setattr(pyo3::intern!(code.py(), "__kwdefaults__"), kwdefaults.copy()?)?;
+        function.setattr(
+            pyo3::intern!(code.py(), "__kwdefaults__"),
+            kwdefaults.copy()?,
+        )?;
     }
     Ok(function)
 }

@@ -327,7 +327,10 @@ fn every_callable() -> ::pyfn::Result<()> {
     );
     let mut hashed = ::std::collections::HashMap::new();
     let _ = hashed.insert(::std::string::ToString::to_string("b"), 5);
-    ::std::assert_eq!(def_callable(1, ::std::vec![2], none!(), hashed)?, [1, 2, 3, 5]);
+    ::std::assert_eq!(
+        def_callable(1, ::std::vec![2], none!(), hashed)?,
+        [1, 2, 3, 5]
+    );
     ::std::assert_eq!(collect(def_generator(3)?)?, [0, 1, 2]);
     ::std::assert_eq!(callables::value(callables::Made(1, none!())?)?, 3);
     ::std::assert_eq!(callables::value(callables::Made(1, some!(5))?)?, 6);

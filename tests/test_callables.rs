@@ -61,8 +61,8 @@ py_fn! {
 #[test]
 fn def_form_keyword_only() -> pyfn::Result<()> {
     // Rust: fn fmt(value: f64, digits: Option<i64>, unit: &str)
-    assert_eq!(fmt(3.14159, None, "m")?, "3.14 m");
-    assert_eq!(fmt(3.14159, Some(3), "s")?, "3.142 s");
+    assert_eq!(fmt(1.23456, None, "m")?, "1.23 m");
+    assert_eq!(fmt(1.23456, Some(3), "s")?, "1.235 s");
     Ok(())
 }
 
@@ -272,7 +272,10 @@ fn module_classes_and_aliases() -> pyfn::Result<()> {
     assert_eq!(greeting(shapes::Greeter("ann", None)?), "hello, ann!");
     assert_eq!(greeting(shapes::Greeter("bob", Some("?"))?), "hello, bob?");
     assert_eq!(greeting(shapes::make("cy")?), "hello, cy!");
-    assert_eq!(greeting(shapes::greeter_alias("di", Some("."))?), "hello, di.");
+    assert_eq!(
+        greeting(shapes::greeter_alias("di", Some("."))?),
+        "hello, di."
+    );
     assert_eq!(shapes::other(21)?, 42);
     assert_eq!(shapes::doubled(4)?, 8);
     assert_eq!(shapes::Counter()?, HashMap::new());
@@ -330,10 +333,7 @@ py_fn! {
 fn def_form_generators() -> pyfn::Result<()> {
     let items: Iter<i64> = countdown(3)?;
     assert_eq!(items.collect::<pyfn::Result<Vec<_>>>()?, [3, 2, 1]);
-    assert_eq!(
-        words("a b")?.collect::<pyfn::Result<Vec<_>>>()?,
-        ["A", "B"]
-    );
+    assert_eq!(words("a b")?.collect::<pyfn::Result<Vec<_>>>()?, ["A", "B"]);
     assert_eq!(evens(5)?.collect::<pyfn::Result<Vec<_>>>()?, [0, 2, 4]);
     Ok(())
 }

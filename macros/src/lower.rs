@@ -879,7 +879,8 @@ fn missing_def(ident: &Ident, name: &str, defined: &[String]) -> syn::Error {
         .iter()
         .min_by_key(|found| edit_distance(found, name))
         .filter(|found| edit_distance(found, name) <= name.len() / 3 + 1);
-    let mut message = format!("the module's Python defines no top-level function, class or alias `{name}`");
+    let mut message =
+        format!("the module's Python defines no top-level function, class or alias `{name}`");
     match close {
         Some(found) => message.push_str(&format!("\nhelp: did you mean `{found}`?")),
         None if !defined.is_empty() => {
@@ -919,11 +920,7 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
         .iter()
         .filter(|p| !p.keyword_only)
         .collect();
-    let keyword: Vec<_> = signature
-        .params
-        .iter()
-        .filter(|p| p.keyword_only)
-        .collect();
+    let keyword: Vec<_> = signature.params.iter().filter(|p| p.keyword_only).collect();
     let keyword_names = || {
         keyword
             .iter()
@@ -1054,7 +1051,9 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
                 let Some(py) = &signature.kwargs else {
                     errors.push(syn::Error::new(
                         param.ident.span(),
-                        format!("`{name}` takes no `**kwargs` in Python, so Rust cannot pass these"),
+                        format!(
+                            "`{name}` takes no `**kwargs` in Python, so Rust cannot pass these"
+                        ),
                     ));
                     continue;
                 };
