@@ -329,8 +329,21 @@ py_fn! {
         return [n for n in range(limit) if n % 2 == 0]
 }
 
+py_fn! {
+    /// Type-checked with its own annotations: the names of `typing` they
+    /// use are bound for the checker (the program never evaluates them).
+    #[py(typecheck)]
+    def checked_squares(n: int, start: Optional[int] = None) -> Iterator[int]:
+        for i in range(start or 0, n):
+            yield i * i
+}
+
 #[test]
 fn def_form_generators() -> pyfn::Result<()> {
+    assert_eq!(
+        checked_squares(3, None)?.collect::<pyfn::Result<Vec<_>>>()?,
+        [0, 1, 4]
+    );
     let items: Iter<i64> = countdown(3)?;
     assert_eq!(items.collect::<pyfn::Result<Vec<_>>>()?, [3, 2, 1]);
     assert_eq!(words("a b")?.collect::<pyfn::Result<Vec<_>>>()?, ["A", "B"]);

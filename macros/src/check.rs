@@ -158,7 +158,47 @@ fn type_check(function: &Function, python: &PySource, text: &str, errors: &mut E
             }
         })
         .collect();
+    let annotated = with_typing_names(&annotated, &function.py_name);
     report(&function.options, python, whole, &annotated, errors)
+}
+
+/// The names of `typing` a `def`-form function's own annotations may use
+/// (`Optional[T]`, `Any`, `Iterator[T]`, `typing.…`,
+/// `collections.abc.…`: pyfn reads them by name, and
+/// the program never evaluates them), bound for the type checker on a blank
+/// line before the `def` (the padding that keeps its `.rs` line), so that
+/// no position moves.
+/// Text without such a line, or whose `def` line is pyfn's own, is returned
+/// as it is.
+fn with_typing_names(text: &str, name: &str) -> String {
+    const NAMES: &str = "import typing, collections.abc; from typing import Any, Dict, Generator, Iterable, Iterator, List, Optional, Set, Tuple";
+    let lines: Vec<&str> = text.split('\n').collect();
+    let Some(def) = lines.iter().position(|line| {
+        // `pub def name(`: the `pub` is blanked out, spaces stay.
+        let line = line.trim_start();
+        let line = line.strip_prefix("async").map_or(line, str::trim_start);
+        line.strip_prefix("def")
+            .filter(|rest| rest.starts_with(char::is_whitespace))
+            .and_then(|rest| rest.trim_start().strip_prefix(name))
+            .is_some_and(|rest| rest.trim_start().starts_with('('))
+    }) else {
+        return text.to_owned();
+    };
+    // A def-form `def` sits under pyfn's `if True:`, on the line before.
+    if def < 2 || lines[def - 1].trim() != "if True:" {
+        return text.to_owned();
+    }
+    match (0..def - 1)
+        .rev()
+        .find(|&index| lines[index].trim().is_empty())
+    {
+        Some(blank) => {
+            let mut lines: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
+            lines[blank] = NAMES.to_owned();
+            lines.join("\n")
+        }
+        None => text.to_owned(),
+    }
 }
 
 /// A checker error about what `#[py(allow(…))]` turned off.
