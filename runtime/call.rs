@@ -27,10 +27,6 @@ impl<'py> Args<'py> {
         }
     }
 
-    /// Adds a positional argument.
-    pub fn push(&mut self, value: Bound<'py, PyAny>) {
-        self.positional.push(value);
-    }
 }
 
 impl Function {
