@@ -49,6 +49,12 @@ fn closure_keyword_only() -> pyfn::Result<()> {
     }};
     assert_eq!(f(1, None)?, ">#1");
     assert_eq!(f(2, Some("*"))?, ">*2");
+    let sep = "+";
+    let joined = py_fn! { |#[py(args)] parts: &[i64], #[py(kwargs)] named: BTreeMap<String, i64>| -> String {
+        return sep.join(str(p) for p in (*parts, *named.values()))
+    }};
+    assert_eq!(joined(&[1, 2], BTreeMap::new())?, "1+2");
+    assert_eq!(joined(&[], [("z".to_owned(), 3)].into())?, "3");
     Ok(())
 }
 
