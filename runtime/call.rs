@@ -26,7 +26,6 @@ impl<'py> Args<'py> {
             skipped: false,
         }
     }
-
 }
 
 impl Function {

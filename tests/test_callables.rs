@@ -225,11 +225,6 @@ py_module! {
                 y: float = 0.0
                 tags: list = field(default_factory=list)
 
-            @dataclasses.dataclass(kw_only=True)
-            class Options:
-                verbose: bool
-                level: int = 1
-
             class Empty:
                 pass
 
@@ -249,8 +244,6 @@ py_module! {
         pub fn Greeter(name: &str, punctuation: Option<&str>) -> Py<PyAny>;
         #[allow(non_snake_case)]
         pub fn Point(x: f64, y: Option<f64>) -> (f64, f64);
-        #[allow(non_snake_case)]
-        pub fn Options(#[py(keyword)] verbose: bool, #[py(keyword)] level: Option<i64>) -> Py<PyAny>;
         #[allow(non_snake_case)]
         pub def Empty;
         /// A subclass of `dict`: not analysable, checked at run time.
@@ -285,11 +278,7 @@ fn module_classes_and_aliases() -> pyfn::Result<()> {
     assert_eq!(shapes::other(21)?, 42);
     assert_eq!(shapes::doubled(4)?, 8);
     assert_eq!(shapes::Counter()?, HashMap::new());
-    let options = shapes::Options(true, None)?;
     Python::attach(|py| {
-        let options = options.bind(py);
-        assert!(options.getattr("verbose")?.extract::<bool>()?);
-        assert_eq!(options.getattr("level")?.extract::<i64>()?, 1);
         let empty = shapes::Empty().expect("an instance");
         assert_eq!(
             empty
@@ -303,6 +292,47 @@ fn module_classes_and_aliases() -> pyfn::Result<()> {
     })
     .expect("attributes");
     Ok(())
+}
+
+py_module! {
+    /// `kw_only` is CPython 3.10's: on 3.9 this module raises when it runs.
+    mod keyword_dataclass {
+        source = r#"
+            import dataclasses
+
+            @dataclasses.dataclass(kw_only=True)
+            class Options:
+                verbose: bool
+                level: int = 1
+        "#;
+        #[allow(non_snake_case)]
+        pub fn Options(#[py(keyword)] verbose: bool, #[py(keyword)] level: Option<i64>) -> Py<PyAny>;
+    }
+}
+
+#[test]
+fn keyword_only_dataclass_fields() {
+    let at_least_3_10 = Python::attach(|py| py.version_info() >= (3, 10));
+    let options = keyword_dataclass::Options(true, None);
+    if !at_least_3_10 {
+        let error = options.unwrap_err();
+        assert!(error.message().contains("kw_only"), "{error}");
+        return;
+    }
+    let options = options.expect("an instance");
+    Python::attach(|py| {
+        let options = options.bind(py);
+        assert!(options.getattr("verbose")?.extract::<bool>()?);
+        assert_eq!(options.getattr("level")?.extract::<i64>()?, 1);
+        pyfn::pyo3::PyResult::Ok(())
+    })
+    .expect("attributes");
+    let options = keyword_dataclass::Options(false, Some(3)).expect("an instance");
+    Python::attach(|py| {
+        assert_eq!(options.bind(py).getattr("level")?.extract::<i64>()?, 3);
+        pyfn::pyo3::PyResult::Ok(())
+    })
+    .expect("attributes");
 }
 
 #[test]
