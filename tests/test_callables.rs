@@ -310,6 +310,26 @@ py_module! {
     }
 }
 
+py_module! {
+    /// Names the module binds by importing them: exposed, checked when
+    /// called.
+    mod imported {
+        source = r#"
+            from os.path import *
+            from textwrap import dedent as undent
+        "#;
+        pub fn basename(path: &str) -> String;
+        pub fn undent(text: &str) -> String;
+    }
+}
+
+#[test]
+fn imported_names_are_exposed() -> pyfn::Result<()> {
+    assert_eq!(imported::basename("/a/b.txt")?, "b.txt");
+    assert_eq!(imported::undent("  x\n  y")?, "x\ny");
+    Ok(())
+}
+
 #[test]
 fn keyword_only_dataclass_fields() {
     let at_least_3_10 = Python::attach(|py| py.version_info() >= (3, 10));

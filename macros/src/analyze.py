@@ -1073,7 +1073,9 @@ else:
     for _name, _kind in exposed:
         _def = _resolve(_name)
         if _def is None:
-            if _name in _module_names:
+            # Bound some other way (an import, an assignment, a star
+            # import), or perhaps at run time: checked when called.
+            if _name in _module_names or _name in _starred or _dynamic:
                 opaque.append(_name)
             continue
         if isinstance(_def, ast.ClassDef):
