@@ -145,6 +145,24 @@ fn item_args_and_kwargs() -> pyfn::Result<()> {
     Ok(())
 }
 
+py_fn! {
+    fn spread(first: i64, #[py(default = "10")] second: Option<i64>, #[py(args)] rest: Vec<i64>) -> Vec<i64> {
+        return [first, second, *rest]
+    }
+}
+
+#[test]
+fn args_after_a_left_out_default() -> pyfn::Result<()> {
+    assert_eq!(spread(1, None, vec![])?, [1, 10]);
+    assert_eq!(spread(1, Some(2), vec![3, 4])?, [1, 2, 3, 4]);
+    // Python cannot pass `*args` items once `second` is left out.
+    let error = spread(1, None, vec![3]).unwrap_err();
+    assert_eq!(error.kind(), pyfn::ErrorKind::Argument);
+    assert_eq!(error.parameter(), Some("rest"));
+    assert!(error.message().contains("left to its default"), "{error}");
+    Ok(())
+}
+
 #[test]
 fn kwargs_naming_a_parameter_is_a_python_error() {
     let clash: HashMap<String, i64> = [("start".to_owned(), 1)].into();
