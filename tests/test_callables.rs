@@ -373,8 +373,39 @@ fn keyword_only_dataclass_fields() {
     .expect("attributes");
 }
 
+/// A `Point`'s fields, read as attributes (pyo3's derive).
+#[derive(Debug, PartialEq, pyfn::pyo3::FromPyObject)]
+#[pyo3(crate = "pyfn::pyo3")]
+struct PointData {
+    x: f64,
+    y: f64,
+}
+
+py_module! {
+    mod points {
+        source = r#"
+            from dataclasses import dataclass
+
+            @dataclass
+            class Point:
+                x: float
+                y: float = 0.0
+        "#;
+        #[allow(non_snake_case)]
+        pub fn Point(x: f64, y: Option<f64>) -> PointData;
+    }
+}
+
 #[test]
 fn class_result_converts_with_from_py_object() {
+    assert_eq!(
+        points::Point(1.0, None).expect("an instance"),
+        PointData { x: 1.0, y: 0.0 }
+    );
+    assert_eq!(
+        points::Point(1.0, Some(2.0)).expect("an instance"),
+        PointData { x: 1.0, y: 2.0 }
+    );
     // A `Point` is not a tuple: the declared return type is checked when
     // the instance comes back.
     let error = shapes::Point(1.0, None).unwrap_err();
