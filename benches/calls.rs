@@ -207,6 +207,7 @@ fn first_call(c: &mut Criterion) {
         param_types: &["i64", "i64"],
         return_type: "i64",
         defaults: &[],
+        keyword_defaults: &[],
         captures: None,
         namespace: None,
         bytecode: None,

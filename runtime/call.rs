@@ -12,7 +12,7 @@ use crate::function::Function;
 #[doc(hidden)]
 pub struct Args<'py> {
     positional: Vec<Bound<'py, PyAny>>,
-    keywords: Vec<(&'static str, Bound<'py, PyAny>)>,
+    keywords: Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>,
     /// A parameter with a default was left out: later ones go by keyword.
     skipped: bool,
 }
@@ -25,11 +25,6 @@ impl<'py> Args<'py> {
             keywords: Vec::new(),
             skipped: false,
         }
-    }
-
-    /// Adds a positional argument.
-    pub fn push(&mut self, value: Bound<'py, PyAny>) {
-        self.positional.push(value);
     }
 }
 
@@ -61,15 +56,9 @@ impl Function {
     where
         T: IntoPyObject<'py>,
     {
-        value.into_bound_py_any(py).map_err(|err| {
-            Error::argument(
-                py,
-                self.spec.name,
-                self.spec.params.get(index).copied().unwrap_or("?"),
-                self.spec.param_types.get(index).copied().unwrap_or("?"),
-                err,
-            )
-        })
+        value
+            .into_bound_py_any(py)
+            .map_err(|err| self.argument_error(py, index, err))
     }
 
     /// Calls `function` with positional `args`: one vectorcall, no tuple.
@@ -127,17 +116,127 @@ impl Function {
     {
         match value {
             None => args.skipped = true,
-            Some(value) => {
-                let value = self.arg(py, index, value)?;
-                if args.skipped {
-                    let name = self.spec.params.get(index).copied().unwrap_or("?");
-                    args.keywords.push((name, value));
-                } else {
-                    args.positional.push(value);
-                }
-            }
+            Some(value) => self.push_arg(py, args, index, value)?,
         }
         Ok(())
+    }
+
+    /// Adds a positional argument: by keyword once an earlier one was left
+    /// to its default.
+    pub fn push_arg<'py, T>(
+        &self,
+        py: Python<'py>,
+        args: &mut Args<'py>,
+        index: usize,
+        value: T,
+    ) -> Result<()>
+    where
+        T: IntoPyObject<'py>,
+    {
+        let value = self.arg(py, index, value)?;
+        if args.skipped {
+            args.keywords.push((self.param_name(py, index), value));
+        } else {
+            args.positional.push(value);
+        }
+        Ok(())
+    }
+
+    /// Adds the argument of a keyword-only parameter, by name.
+    pub fn push_keyword<'py, T>(
+        &self,
+        py: Python<'py>,
+        args: &mut Args<'py>,
+        index: usize,
+        value: T,
+    ) -> Result<()>
+    where
+        T: IntoPyObject<'py>,
+    {
+        let value = self.arg(py, index, value)?;
+        args.keywords.push((self.param_name(py, index), value));
+        Ok(())
+    }
+
+    /// Adds the argument of a keyword-only parameter with a default, by
+    /// name: nothing for `None` (the default applies).
+    pub fn push_keyword_default<'py, T>(
+        &self,
+        py: Python<'py>,
+        args: &mut Args<'py>,
+        index: usize,
+        value: Option<T>,
+    ) -> Result<()>
+    where
+        T: IntoPyObject<'py>,
+    {
+        match value {
+            None => Ok(()),
+            Some(value) => self.push_keyword(py, args, index, value),
+        }
+    }
+
+    /// Adds each item of `values` (`*args`) as a positional argument. After
+    /// an earlier parameter was left to its default, items cannot follow
+    /// it: an `Argument` error, unless there are none.
+    pub fn push_varargs<'py, I>(
+        &self,
+        py: Python<'py>,
+        args: &mut Args<'py>,
+        index: usize,
+        values: I,
+    ) -> Result<()>
+    where
+        I: IntoIterator,
+        I::Item: IntoPyObject<'py>,
+    {
+        for value in values {
+            if args.skipped {
+                let skipped = pyo3::exceptions::PyTypeError::new_err(
+                    "a positional parameter before `*args` was left to its default (`None`), so no `*args` item can be passed after it: pass that parameter",
+                );
+                return Err(self.argument_error(py, index, skipped));
+            }
+            let value = self.arg(py, index, value)?;
+            args.positional.push(value);
+        }
+        Ok(())
+    }
+
+    /// Adds each entry of `entries` (`**kwargs`) as a keyword argument.
+    pub fn push_varkwargs<'py, I, K, V>(
+        &self,
+        py: Python<'py>,
+        args: &mut Args<'py>,
+        index: usize,
+        entries: I,
+    ) -> Result<()>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: IntoPyObject<'py>,
+    {
+        for (key, value) in entries {
+            let value = self.arg(py, index, value)?;
+            args.keywords.push((PyString::new(py, key.as_ref()), value));
+        }
+        Ok(())
+    }
+
+    /// Parameter `index`'s name, as a Python string.
+    fn param_name<'py>(&self, py: Python<'py>, index: usize) -> Bound<'py, PyString> {
+        PyString::intern(py, self.spec.params.get(index).copied().unwrap_or("?"))
+    }
+
+    /// An `Argument` error for parameter `index`.
+    fn argument_error(&self, py: Python<'_>, index: usize, err: PyErr) -> Error {
+        Error::argument(
+            py,
+            self.spec.name,
+            self.spec.params.get(index).copied().unwrap_or("?"),
+            self.spec.param_types.get(index).copied().unwrap_or("?"),
+            err,
+        )
     }
 
     /// Calls `function` with positional and keyword `args`: one vectorcall.
@@ -156,10 +255,7 @@ impl Function {
         let names = if args.keywords.is_empty() {
             None
         } else {
-            let names = args
-                .keywords
-                .iter()
-                .map(|(name, _)| PyString::intern(py, name));
+            let names = args.keywords.iter().map(|(name, _)| name);
             Some(PyTuple::new(py, names).map_err(|err| Error::exception(py, self.spec.name, err))?)
         };
         // SAFETY: `function`, every argument and the names tuple are live

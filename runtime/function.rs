@@ -124,6 +124,8 @@ struct Built {
     /// The function's name, as the Python string `FunctionType` takes.
     name: Py<PyString>,
     argdefs: Option<Py<PyTuple>>,
+    /// `__kwdefaults__`: keyword-only parameters' defaults.
+    kwdefaults: Option<Py<PyDict>>,
     /// For each of the code's `co_freevars`, its index in `Spec::captures`.
     freevars: Vec<usize>,
 }
@@ -190,6 +192,7 @@ impl Function {
                 globals: globals.clone().unbind(),
                 name: PyString::intern(py, spec.name).unbind(),
                 argdefs: None,
+                kwdefaults: None,
                 freevars: Vec::new(),
             });
         }
@@ -229,6 +232,8 @@ impl Function {
             .map_err(|err| fail("cannot create the function's globals", err))?;
         let argdefs = evaluate_defaults(&globals, spec.defaults)
             .map_err(|err| fail("a default value failed to evaluate", err))?;
+        let kwdefaults = evaluate_keyword_defaults(&globals, spec.keyword_defaults)
+            .map_err(|err| fail("a default value failed to evaluate", err))?;
         let freevars = match spec.captures {
             Some(captures) => closure_order(&code, captures)
                 .map_err(read)?
@@ -246,8 +251,14 @@ impl Function {
         let function = match spec.captures {
             Some(_) => None,
             None => {
-                let function = new_function(&code, &globals, &name, argdefs.as_ref(), None)
-                    .map_err(|err| fail("cannot create the function object", err))?;
+                let function = new_function(
+                    &code,
+                    &globals,
+                    &name,
+                    (argdefs.as_ref(), kwdefaults.as_ref()),
+                    None,
+                )
+                .map_err(|err| fail("cannot create the function object", err))?;
                 // The function's own name resolves in its globals, so that it
                 // can call itself recursively as it could in a Python module.
                 globals
@@ -262,6 +273,7 @@ impl Function {
             globals: globals.unbind(),
             name: name.unbind(),
             argdefs: argdefs.map(Bound::unbind),
+            kwdefaults: kwdefaults.map(Bound::unbind),
             freevars,
         })
     }
@@ -298,7 +310,13 @@ impl Function {
             code.bind(py),
             built.globals.bind(py),
             built.name.bind(py),
-            built.argdefs.as_ref().map(|argdefs| argdefs.bind(py)),
+            (
+                built.argdefs.as_ref().map(|argdefs| argdefs.bind(py)),
+                built
+                    .kwdefaults
+                    .as_ref()
+                    .map(|kwdefaults| kwdefaults.bind(py)),
+            ),
             Some(&closure),
         )
         .map(Bound::unbind)
@@ -400,6 +418,24 @@ fn evaluate_defaults<'py>(
     PyTuple::new(py, values).map(Some)
 }
 
+/// `__kwdefaults__`: each keyword-only parameter's default expression
+/// evaluated in `globals`.
+fn evaluate_keyword_defaults<'py>(
+    globals: &Bound<'py, PyDict>,
+    defaults: &[(&str, &str)],
+) -> pyo3::PyResult<Option<Bound<'py, PyDict>>> {
+    if defaults.is_empty() {
+        return Ok(None);
+    }
+    let py = globals.py();
+    let eval = PyModule::import(py, "builtins")?.getattr("eval")?;
+    let values = PyDict::new(py);
+    for (name, expression) in defaults {
+        values.set_item(*name, eval.call1((*expression, globals))?)?;
+    }
+    Ok(Some(values))
+}
+
 /// For each of `code.co_freevars`, its index in `captures`; `None` if one
 /// is not captured.
 fn closure_order(code: &Bound<'_, PyAny>, captures: &[&str]) -> pyo3::PyResult<Option<Vec<usize>>> {
@@ -461,15 +497,26 @@ fn new_globals<'py>(
     Ok(globals)
 }
 
-/// `types.FunctionType(code, globals, name, argdefs, closure)`.
+/// `types.FunctionType(code, globals, name, argdefs, closure)`, then its
+/// `__kwdefaults__` (the keyword-only parameters' defaults, which
+/// `FunctionType` does not take).
 fn new_function<'py>(
     code: &Bound<'py, PyAny>,
     globals: &Bound<'py, PyDict>,
     name: &Bound<'py, PyString>,
-    argdefs: Option<&Bound<'py, PyTuple>>,
+    (argdefs, kwdefaults): (Option<&Bound<'py, PyTuple>>, Option<&Bound<'py, PyDict>>),
     closure: Option<&Bound<'py, PyTuple>>,
 ) -> pyo3::PyResult<Bound<'py, PyAny>> {
-    function_type(code.py())?.call1((code, globals, name, argdefs, closure))
+    let function = function_type(code.py())?.call1((code, globals, name, argdefs, closure))?;
+    if let Some(kwdefaults) = kwdefaults {
+        // A copy each: a closure instance's defaults are its own, as each
+        // `def` evaluation's are.
+        function.setattr(
+            pyo3::intern!(code.py(), "__kwdefaults__"),
+            kwdefaults.copy()?,
+        )?;
+    }
+    Ok(function)
 }
 
 /// A closure's Python function object, created when the Rust closure is.
@@ -518,6 +565,7 @@ mod tests {
             param_types: &[],
             return_type: "()",
             defaults: &[],
+            keyword_defaults: &[],
             captures: None,
             namespace: None,
             bytecode: None,
@@ -566,6 +614,7 @@ mod tests {
             param_types: &[],
             return_type: "(String, String, String, u32)",
             defaults: &[],
+            keyword_defaults: &[],
             captures: None,
             namespace: None,
             bytecode: None,

@@ -116,6 +116,91 @@
 //! # }
 //! ```
 //!
+//! # Every callable
+//!
+//! Keyword-only parameters, `*args` and `**kwargs` are marked
+//! `#[py(keyword)]`, `#[py(args)]` and `#[py(kwargs)]` (in the `def` form,
+//! the `def` says it); a `py_module!` also exposes classes (calling one
+//! returns the instance) and aliases, each checked against what calling it
+//! takes; a `def`-form `-> Iterator[T]` returns a [`pyfn::Iter`](Iter):
+//!
+//! ```
+//! use std::collections::HashMap;
+//!
+//! use pyfn::pyo3::{Py, PyAny};
+//! use pyfn::{py_fn, py_module};
+//!
+//! py_fn! {
+//!     fn total(
+//!         start: i64,
+//!         #[py(args)] values: &[i64],
+//!         #[py(keyword, default = "', '")] sep: Option<&str>,
+//!         #[py(keyword)] unit: &str,
+//!         #[py(kwargs)] extra: HashMap<String, i64>,
+//!     ) -> String {
+//!         parts = [str(start), *map(str, values), *(k + "=" + str(v) for k, v in extra.items())]
+//!         return sep.join(parts) + " " + unit
+//!     }
+//! }
+//!
+//! py_fn! {
+//!     def gather(first: int, *rest: int, digits: int = 2, **named: float) -> str:
+//!         return str(round(first + sum(rest) + sum(named.values()), digits))
+//! }
+//!
+//! py_fn! {
+//!     def countdown(n: int) -> Iterator[int]:
+//!         while n > 0:
+//!             yield n
+//!             n -= 1
+//! }
+//!
+//! py_module! {
+//!     mod people {
+//!         source = r#"
+//!             from dataclasses import dataclass
+//!
+//!             class Greeter:
+//!                 def __init__(self, name, punctuation="!"):
+//!                     self.line = "hello, " + name + punctuation
+//!
+//!             @dataclass
+//!             class Point:
+//!                 x: float
+//!                 y: float = 0.0
+//!
+//!             make = Greeter
+//!         "#;
+//!         #[allow(non_snake_case)]
+//!         pub fn Greeter(name: &str, punctuation: Option<&str>) -> Py<PyAny>;
+//!         #[allow(non_snake_case)]
+//!         pub fn Point(x: f64, y: Option<f64>) -> Py<PyAny>;
+//!         pub fn make(name: &str) -> Py<PyAny>;
+//!     }
+//! }
+//!
+//! # fn main() -> pyfn::Result<()> {
+//! use pyfn::pyo3::types::PyAnyMethods;
+//!
+//! assert_eq!(total(1, &[2, 3], None, "kg", HashMap::new())?, "1, 2, 3 kg");
+//! assert_eq!(total(1, &[], Some("/"), "m", [("x".to_owned(), 4)].into())?, "1/x=4 m");
+//! assert_eq!(gather(1, vec![2], Some(1), [("a".to_owned(), 0.25)].into())?, "3.2");
+//! assert_eq!(countdown(2)?.collect::<pyfn::Result<Vec<_>>>()?, [2, 1]);
+//! let greeter = people::make("ann")?;
+//! let point = people::Point(1.0, None)?;
+//! pyfn::pyo3::Python::attach(|py| {
+//!     let line: String = greeter.bind(py).getattr("line")?.extract()?;
+//!     assert_eq!(line, "hello, ann!");
+//!     let y: f64 = point.bind(py).getattr("y")?.extract()?;
+//!     assert_eq!(y, 0.0);
+//!     pyfn::pyo3::PyResult::Ok(())
+//! })
+//! .expect("attributes");
+//! # let _ = people::Greeter;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Types
 //!
 //! Arguments are converted with pyo3's [`IntoPyObject`](pyo3::IntoPyObject)

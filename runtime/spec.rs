@@ -27,6 +27,9 @@ pub struct Spec {
     /// Python expressions of the defaults of the last parameters, evaluated
     /// once in the function's globals when it is built (`argdefs`).
     pub defaults: &'static [&'static str],
+    /// Keyword-only parameters' names and the Python expressions of their
+    /// defaults, evaluated once with `defaults` (`__kwdefaults__`).
+    pub keyword_defaults: &'static [(&'static str, &'static str)],
     /// For a closure, the captured names: the parameters of the outer
     /// function the source defines around `name`, whose cells the closure
     /// gets. `None` for a plain function.

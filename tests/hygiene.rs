@@ -1,8 +1,10 @@
 //! The generated code names everything by absolute path and keeps its own
 //! locals apart from the user's, in every form `py_fn!` and `py_module!`
 //! take: token and string bodies, closures, defaults, generators, the
-//! `py: Python<'py>` form with `Bound` types, the `def` form, and inline and
-//! file modules with `fn` and `def` declarations.
+//! `py: Python<'py>` form with `Bound` types, the `def` form, inline and
+//! file modules with `fn` and `def` declarations, and every callable
+//! (keyword-only parameters, `*args`, `**kwargs`, a class and an alias, a
+//! `def`-form generator).
 //!
 //! All of it compiles without the prelude, next to crate-root items that
 //! shadow every name the generated code could use unqualified (`Result`,
@@ -265,6 +267,74 @@ fn defaults() -> ::pyfn::Result<()> {
         default_locals(1, some!(2), none!(), some!(4), none!(), some!(6))?,
         [1, 2, 20, 4, 40, 6]
     );
+    ::core::result::Result::Ok(())
+}
+
+// ------------------------------------------------------------ every callable
+
+::pyfn::py_fn! {
+    /// Keyword-only, `*args` and `**kwargs`: each parameter named like one
+    /// of the generated code's locals.
+    fn callable_locals(
+        py: i64,
+        #[py(args)] function: &[i64],
+        #[py(keyword, default = "7")] result: ::core::option::Option<i64>,
+        #[py(keyword)] instance: i64,
+        #[py(kwargs)] args: ::std::collections::BTreeMap<::std::string::String, i64>,
+    ) -> ::std::vec::Vec<i64> {
+        return [py, sum(function), result, instance, sum(args.values())]
+    }
+}
+
+::pyfn::py_fn! {
+    def def_callable(py: int, *function: int, result: int = 3, **args: int) -> list[int]:
+        return [py, sum(function), result, sum(args.values())]
+
+    def def_generator(cell: int) -> Iterator[int]:
+        yield from range(cell)
+}
+
+::pyfn::py_module! {
+    mod callables {
+        source = r#"
+            class Made:
+                def __init__(self, py, *, function=2):
+                    self.value = py + function
+
+            alias = Made
+
+            def value(made):
+                return made.value
+        "#;
+        #[allow(non_snake_case)]
+        pub fn Made(py: i64, #[py(keyword)] function: ::core::option::Option<i64>) -> ::pyfn::pyo3::Py<::pyfn::pyo3::PyAny>;
+        pub fn alias(py: i64) -> ::pyfn::pyo3::Py<::pyfn::pyo3::PyAny>;
+        pub fn value(made: ::pyfn::pyo3::Py<::pyfn::pyo3::PyAny>) -> i64;
+    }
+}
+
+#[test]
+fn every_callable() -> ::pyfn::Result<()> {
+    let mut named = ::std::collections::BTreeMap::new();
+    let _ = named.insert(::std::string::ToString::to_string("a"), 10);
+    ::std::assert_eq!(
+        callable_locals(1, &[2, 3], none!(), 4, ::core::clone::Clone::clone(&named))?,
+        [1, 5, 7, 4, 10]
+    );
+    ::std::assert_eq!(
+        callable_locals(1, &[], some!(8), 4, ::std::collections::BTreeMap::new())?,
+        [1, 0, 8, 4, 0]
+    );
+    let mut hashed = ::std::collections::HashMap::new();
+    let _ = hashed.insert(::std::string::ToString::to_string("b"), 5);
+    ::std::assert_eq!(
+        def_callable(1, ::std::vec![2], none!(), hashed)?,
+        [1, 2, 3, 5]
+    );
+    ::std::assert_eq!(collect(def_generator(3)?)?, [0, 1, 2]);
+    ::std::assert_eq!(callables::value(callables::Made(1, none!())?)?, 3);
+    ::std::assert_eq!(callables::value(callables::Made(1, some!(5))?)?, 6);
+    ::std::assert_eq!(callables::value(callables::alias(4)?)?, 6);
     ::core::result::Result::Ok(())
 }
 

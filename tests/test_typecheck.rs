@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use pyfn::pyo3::prelude::*;
 use pyfn::{Iter, py_fn, py_module};
 
 py_fn! {
@@ -179,12 +180,29 @@ py_module! {
                     return 0
                 # ty cannot see that the `if`s are exhaustive: whether a
                 # function ends without a value is pyfn's own check.
+
+            def total(*values, scale=1):
+                return scale * sum(values)
+
+            def keys(**named):
+                return sorted(named)
+
+            class Counter:
+                def __init__(self, start):
+                    self.value = start
+
+            make = Counter
         "#;
         pub fn count(words: Vec<String>, word: &str) -> i64;
         pub fn repeat(s: &str, times: Option<i64>, sep: Option<&str>) -> String;
         pub fn maybe_len(s: Option<&str>) -> Option<i64>;
         pub fn squares(n: i64) -> Iter<i64>;
         pub fn sign(n: i64) -> i64;
+        pub fn total(#[py(args)] values: Vec<i64>, #[py(keyword)] scale: Option<i64>) -> i64;
+        pub fn keys(#[py(kwargs)] named: HashMap<String, i64>) -> Vec<String>;
+        #[allow(non_snake_case)]
+        pub fn Counter(start: i64) -> Py<PyAny>;
+        pub fn make(start: i64) -> Py<PyAny>;
     }
 }
 
@@ -203,4 +221,14 @@ fn module_functions_checked_against_rust_signatures_run() {
     assert_eq!(squares, vec![0, 1, 4, 9]);
     assert_eq!(counting::sign(-5).unwrap(), -1);
     assert_eq!(counting::sign(0).unwrap(), 0);
+    // `*args`, a keyword-only parameter, `**kwargs`, a class and an alias,
+    // checked against their Rust declarations too.
+    assert_eq!(counting::total(vec![1, 2, 3], None).unwrap(), 6);
+    assert_eq!(counting::total(vec![1, 2], Some(10)).unwrap(), 30);
+    let named = HashMap::from([("b".to_owned(), 1), ("a".to_owned(), 2)]);
+    assert_eq!(counting::keys(named).unwrap(), vec!["a", "b"]);
+    for counter in [counting::Counter(7).unwrap(), counting::make(7).unwrap()] {
+        let value: i64 = Python::attach(|py| counter.getattr(py, "value")?.extract(py)).unwrap();
+        assert_eq!(value, 7);
+    }
 }

@@ -21,8 +21,14 @@
 #                columns in characters; `line` None for "the signature"),
 #                and `function` (module mode: the exposed function concerned)
 #   captures     (closures) dicts with `name` and the position of first use
-#   signatures   (module mode) {name: {"params": [...], "returns": ...}}
-#   defined      (module mode) the names of all top-level functions
+#   signatures   (module mode) {name: {"params": [...], "returns": ...,
+#                "callable": "function" or "class"}}: an exposed function,
+#                class (its `__init__`, `__new__` or dataclass fields) or
+#                alias (`make = Greeter`) of one
+#   opaque       (module mode) exposed names the module binds at its top
+#                level whose signature cannot be read without running it
+#   defined      (module mode) the names of all top-level functions,
+#                classes and aliases
 
 import ast
 import builtins
@@ -36,6 +42,7 @@ import tokenize
 diagnostics = []
 captures = []
 signatures = {}
+opaque = []
 defined = []
 _lines = source.split("\n")
 # The builtins, with those only some platforms have (`WindowsError`), and
@@ -729,19 +736,216 @@ def _signature(function):
 
     for index, arg in enumerate(positional):
         default = args.defaults[index - defaults_from] if index >= defaults_from else None
-        params.append(describe(arg, "positional", default))
+        kind = "posonly" if index < len(getattr(args, "posonlyargs", [])) else "positional"
+        params.append(describe(arg, kind, default))
     for arg, default in zip(args.kwonlyargs, args.kw_defaults):
         params.append(describe(arg, "keyword", default))
     return {
+        "callable": "function",
         "params": params,
-        "varargs": args.vararg is not None,
-        "kwargs": args.kwarg is not None,
+        "varargs": describe(args.vararg, "varargs", None) if args.vararg is not None else None,
+        "kwargs": describe(args.kwarg, "kwargs", None) if args.kwarg is not None else None,
         "returns": ast.unparse(function.returns) if function.returns else None,
         "returns_at": _position(function.returns) if function.returns else None,
         "colon_at": _header_colon(function),
         "at": {"line": function.lineno, "col": _char_col(function.lineno, function.col_offset),
                "end_line": function.lineno, "end_col": _char_col(function.lineno, function.col_offset) + 3},
     }
+
+
+def _dotted(node):
+    """`a.b.c` of a name or attribute chain, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return inner + "." + node.attr if inner else None
+    return None
+
+
+# Return annotations whose `def` Rust iterates over (`pyfn::Iter<T>`).
+_ITERATED = {
+    prefix + name
+    for name in ("Iterator", "Iterable", "Generator")
+    for prefix in ("", "typing.", "collections.abc.")
+}
+
+
+def _dataclass_options(decorator):
+    """The keyword options of `@dataclass`/`@dataclass(...)`, or None when
+    `decorator` is not `dataclasses.dataclass`."""
+    call = decorator if isinstance(decorator, ast.Call) else None
+    name = _dotted(call.func if call else decorator)
+    if name not in ("dataclass", "dataclasses.dataclass"):
+        return None
+    options = {}
+    for keyword in (call.keywords if call else []):
+        if keyword.arg is None or not isinstance(keyword.value, ast.Constant):
+            return False
+        options[keyword.arg] = keyword.value.value
+    if call and call.args:
+        return False
+    return options
+
+
+def _dataclass_signature(node, options):
+    """The `__init__` a dataclass gets from its fields, or None."""
+    if options is False or options.get("init", True) is not True:
+        return None
+    keyword_only = options.get("kw_only", False) is True
+    params = []
+    def fake_arg(target, annotation):
+        arg = ast.arg(arg=target.id, annotation=annotation)
+        ast.copy_location(arg, target)
+        arg.end_lineno, arg.end_col_offset = target.end_lineno, target.end_col_offset
+        return arg
+    for statement in node.body:
+        if not isinstance(statement, ast.AnnAssign) or not isinstance(statement.target, ast.Name):
+            continue
+        annotation = ast.unparse(statement.annotation)
+        base = annotation.split("[")[0].strip("'\" ")
+        if base.split(".")[-1] == "ClassVar":
+            continue
+        if base.split(".")[-1] == "KW_ONLY":
+            keyword_only = True
+            continue
+        default = statement.value
+        kw_only = keyword_only
+        if isinstance(default, ast.Call) and _dotted(default.func) in ("field", "dataclasses.field"):
+            if default.args:
+                return None
+            given = {k.arg: k.value for k in default.keywords}
+            if None in given:
+                return None
+            init = given.get("init")
+            if init is not None:
+                if not isinstance(init, ast.Constant):
+                    return None
+                if init.value is False:
+                    continue
+            if "kw_only" in given:
+                if not isinstance(given["kw_only"], ast.Constant):
+                    return None
+                kw_only = given["kw_only"].value is True
+            default = given.get("default", given.get("default_factory"))
+        arg = fake_arg(statement.target, statement.annotation)
+        params.append((arg, "keyword" if kw_only else "positional", default))
+    positional = [p for p in params if p[1] == "positional"]
+    keywords = [p for p in params if p[1] == "keyword"]
+    function = ast.FunctionDef(
+        name=node.name,
+        args=ast.arguments(
+            posonlyargs=[],
+            args=[p[0] for p in positional],
+            vararg=None,
+            kwonlyargs=[p[0] for p in keywords],
+            kw_defaults=[p[2] for p in keywords],
+            kwarg=None,
+            defaults=[],
+        ),
+        body=[], decorator_list=[], returns=None,
+    )
+    ast.copy_location(function, node)
+    # Python refuses a field without a default after one with a default.
+    seen_default = False
+    for _, _, default in positional:
+        if default is not None:
+            seen_default = True
+        elif seen_default:
+            return None
+    function.args.defaults = [p[2] for p in positional if p[2] is not None]
+    return function
+
+
+def _safe_base(base, classes, depth=0):
+    """Whether base class `base` leaves calling a subclass to the
+    subclass's own `__init__`/`__new__`: `object`, a builtin class of
+    `type` itself, or a class of this module that is so too (no
+    metaclass, no decorator, safe bases)."""
+    name = _dotted(base)
+    if name is None or depth > 20:
+        return False
+    if name in classes:
+        node = classes[name]
+        return (
+            not node.keywords and not node.decorator_list
+            and all(_safe_base(b, classes, depth + 1) for b in node.bases)
+        )
+    if name in _module_names:
+        # Bound by the module (an import, an assignment): unknown.
+        return False
+    found = getattr(builtins, name.replace("builtins.", "", 1), None)
+    return isinstance(found, type) and type(found) is type
+
+
+def _passes_everything(method):
+    """`def __init__(self, *args, **kwargs)`: takes what `__new__` does."""
+    args = method.args
+    return (
+        len(getattr(args, "posonlyargs", [])) + len(args.args) == 1
+        and not args.kwonlyargs and args.vararg is not None and args.kwarg is not None
+    )
+
+
+def _class_signature(node, classes, depth=0):
+    """The signature calling class `node` has, when the module's own text
+    says it without running anything: its `__init__` (else `__new__`),
+    less `self`, or its dataclass fields, or its base's (a class of this
+    module), or none for a plain class. None when a base, a metaclass or a
+    decorator may change it."""
+    if node.keywords or depth > 20:
+        return None
+    if not all(_safe_base(b, classes) for b in node.bases):
+        return None
+    own = {
+        n.name: n for n in node.body
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    bases = [b for b in node.bases if _dotted(b) not in ("object", "builtins.object")]
+    dataclass = None
+    for decorator in node.decorator_list:
+        options = _dataclass_options(decorator)
+        if options is None or dataclass is not None:
+            return None
+        dataclass = options
+    method = own.get("__init__")
+    if method is None or (_passes_everything(method) and "__new__" in own):
+        method = own.get("__new__", method)
+    if method is not None:
+        if method.decorator_list or isinstance(method, ast.AsyncFunctionDef):
+            return None
+        args = method.args
+        positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
+        if not positional:
+            return None
+        signature = _signature(method)
+        signature["params"] = signature["params"][1:]
+    elif dataclass is not None:
+        if bases:
+            return None
+        function = _dataclass_signature(node, dataclass)
+        if function is None:
+            return None
+        signature = _signature(function)
+    elif len(bases) == 1 and _dotted(bases[0]) in classes:
+        # Inherited from a class of this module.
+        signature = _class_signature(classes[_dotted(bases[0])], classes, depth + 1)
+        if signature is None:
+            return None
+    elif bases:
+        return None
+    else:
+        signature = _signature(ast.FunctionDef(
+            name=node.name,
+            args=ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[],
+                               kw_defaults=[], kwarg=None, defaults=[]),
+            body=[], decorator_list=[], returns=None, lineno=node.lineno,
+            col_offset=node.col_offset,
+        ))
+    signature["callable"] = "class"
+    signature["returns"] = None
+    signature["returns_at"] = None
+    return signature
 
 
 mode = globals().get("mode", "function")
@@ -852,12 +1056,66 @@ else:
         node.name: node for node in _tops
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
-    defined = sorted(_defs)
+    # Classes and aliases (`make = Greeter`), when their name is bound
+    # once at the top level, by that statement.
+    _bindings = {}
+    for _node in _tops:
+        _names = []
+        if isinstance(_node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            _names = [_node.name]
+        elif isinstance(_node, ast.Assign):
+            _names = [n.id for t in _node.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+        elif isinstance(_node, (ast.AnnAssign, ast.AugAssign)):
+            _names = [n.id for n in ast.walk(_node.target) if isinstance(n, ast.Name)]
+        elif isinstance(_node, (ast.Import, ast.ImportFrom)):
+            _names = [(a.asname or a.name).split(".")[0] for a in _node.names]
+        for _bound in _names:
+            _bindings.setdefault(_bound, []).append(_node)
+    _classes = {
+        node.name: node for node in _tops
+        if isinstance(node, ast.ClassDef) and len(_bindings.get(node.name, ())) == 1
+    }
+    _aliases = {
+        node.targets[0].id: node.value.id for node in _tops
+        if isinstance(node, ast.Assign) and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Name)
+        and len(_bindings.get(node.targets[0].id, ())) == 1
+    }
+    defined = sorted(set(_defs) | set(_classes) | set(_aliases))
+
+    def _resolve(name, depth=0):
+        """What `name` is bound to, through aliases: a def, a class, or
+        None."""
+        if name in _defs:
+            return _defs[name]
+        if name in _classes:
+            return _classes[name]
+        if name in _aliases and depth < 20:
+            return _resolve(_aliases[name], depth + 1)
+        return None
+
     for _name, _kind in exposed:
-        _def = _defs.get(_name)
+        _def = _resolve(_name)
         if _def is None:
+            # Bound some other way (an import, an assignment, a star
+            # import), or perhaps at run time: checked when called.
+            if _name in _module_names or _name in _starred or _dynamic:
+                opaque.append(_name)
+            continue
+        if isinstance(_def, ast.ClassDef):
+            _signature_found = _class_signature(_def, _classes)
+            if _signature_found is None:
+                opaque.append(_name)
+            else:
+                signatures[_name] = _signature_found
             continue
         signatures[_name] = _signature(_def)
+        if _kind == "other" and _def.returns is not None and _dotted(
+            _def.returns.value if isinstance(_def.returns, ast.Subscript) else _def.returns
+        ) in _ITERATED:
+            # Declared by name (`def name;`) and annotated as a generator:
+            # Rust iterates over it (`pyfn::Iter`).
+            _kind = "object"
         check_returns(_def, _kind, exposed_as=_name)
         if not allow_missing_imports:
             # Rust calls it: its own imports run.

@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, Span};
 
 use crate::errors::Errors;
-use crate::model::{Code, Function, Module};
+use crate::model::{Code, Function, Module, ParamKind};
 use crate::python::{self, FindingKind, Mode, Request};
 use crate::render::PySource;
 use crate::spans;
@@ -158,7 +158,47 @@ fn type_check(function: &Function, python: &PySource, text: &str, errors: &mut E
             }
         })
         .collect();
+    let annotated = with_typing_names(&annotated, &function.py_name);
     report(&function.options, python, whole, &annotated, &[], errors)
+}
+
+/// The names of `typing` a `def`-form function's own annotations may use
+/// (`Optional[T]`, `Any`, `Iterator[T]`, `typing.…`,
+/// `collections.abc.…`: pyfn reads them by name, and
+/// the program never evaluates them), bound for the type checker on a blank
+/// line before the `def` (the padding that keeps its `.rs` line), so that
+/// no position moves.
+/// Text without such a line, or whose `def` line is pyfn's own, is returned
+/// as it is.
+fn with_typing_names(text: &str, name: &str) -> String {
+    const NAMES: &str = "import typing, collections.abc; from typing import Any, Dict, Generator, Iterable, Iterator, List, Optional, Set, Tuple";
+    let lines: Vec<&str> = text.split('\n').collect();
+    let Some(def) = lines.iter().position(|line| {
+        // `pub def name(`: the `pub` is blanked out, spaces stay.
+        let line = line.trim_start();
+        let line = line.strip_prefix("async").map_or(line, str::trim_start);
+        line.strip_prefix("def")
+            .filter(|rest| rest.starts_with(char::is_whitespace))
+            .and_then(|rest| rest.trim_start().strip_prefix(name))
+            .is_some_and(|rest| rest.trim_start().starts_with('('))
+    }) else {
+        return text.to_owned();
+    };
+    // A def-form `def` sits under pyfn's `if True:`, on the line before.
+    if def < 2 || lines[def - 1].trim() != "if True:" {
+        return text.to_owned();
+    }
+    match (0..def - 1)
+        .rev()
+        .find(|&index| lines[index].trim().is_empty())
+    {
+        Some(blank) => {
+            let mut lines: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
+            lines[blank] = NAMES.to_owned();
+            lines.join("\n")
+        }
+        None => text.to_owned(),
+    }
 }
 
 /// A checker error about what `#[py(allow(…))]` turned off.
@@ -308,8 +348,22 @@ fn module_annotations(module: &Module, code: &crate::model::ModuleCode) -> Vec<I
         else {
             continue;
         };
+        // A class's header has no place for them (its `__init__` is not
+        // what the Rust result describes).
+        if signature.class {
+            continue;
+        }
         for param in &function.params {
-            let Some(py) = signature.params.iter().find(|py| py.name == param.py_name) else {
+            // `*args` and `**kwargs` are annotated with an item's type.
+            let (py, ty) = match param.kind {
+                ParamKind::VarArgs => (signature.varargs.as_ref(), types::sequence_item(&param.ty)),
+                ParamKind::VarKwargs => (signature.kwargs.as_ref(), types::map_value(&param.ty)),
+                _ => (
+                    signature.params.iter().find(|py| py.name == param.py_name),
+                    Some(&param.ty),
+                ),
+            };
+            let (Some(py), Some(ty)) = (py, ty) else {
                 continue;
             };
             let (None, Some(at)) = (&py.annotation, py.at) else {
@@ -317,9 +371,9 @@ fn module_annotations(module: &Module, code: &crate::model::ModuleCode) -> Vec<I
             };
             // A Rust `None` leaves the argument to the `def`'s default: an
             // `Option<T>` with a default other than `None` is a `T` there.
-            let ty = match (&py.default, types::option_item(&param.ty)) {
+            let ty = match (&py.default, types::option_item(ty)) {
                 (Some(default), Some(item)) if default.trim() != "None" => item,
-                _ => &param.ty,
+                _ => ty,
             };
             inserted.push(Insertion {
                 at: python::Pos {
@@ -340,6 +394,10 @@ fn module_annotations(module: &Module, code: &crate::model::ModuleCode) -> Vec<I
             });
         }
     }
+    // A `def` declared twice (under its name and an alias's) is annotated
+    // once, from the first declaration.
+    let mut seen = std::collections::HashSet::new();
+    inserted.retain(|insertion| seen.insert((insertion.at.line, insertion.at.col)));
     inserted
 }
 

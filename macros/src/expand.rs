@@ -14,7 +14,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::check::Checked;
-use crate::model::{Default, Function, Module, ModuleFile, Return};
+use crate::model::{Default, Function, Module, ModuleFile, ParamKind, Return};
 use crate::python::Bytecode;
 use crate::types::type_text;
 
@@ -95,14 +95,10 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
             Some(ModuleFile {
                 path,
                 verbatim: true,
-            }) => (
-                quote!(::core::include_str!(::core::concat!(
-                    ::core::env!("CARGO_MANIFEST_DIR"),
-                    "/",
-                    #path
-                ))),
-                quote!(#path),
-            ),
+            }) => {
+                let file = module_file(path);
+                (quote!(::core::include_str!(#file)), quote!(#path))
+            }
             // Not UTF-8 as it stands: the text CPython decodes, and the
             // bytes read only for Cargo to track the file.
             Some(ModuleFile {
@@ -110,11 +106,10 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                 verbatim: false,
             }) => {
                 let text = &code.python.text;
+                let file = module_file(path);
                 (
                     quote!({
-                        const _: &[::core::primitive::u8] = ::core::include_bytes!(
-                            ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path)
-                        );
+                        const _: &[::core::primitive::u8] = ::core::include_bytes!(#file);
                         #text
                     }),
                     quote!(#path),
@@ -158,6 +153,20 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
             }
             #(#items)*
         }
+    }
+}
+
+/// The path `include_str!` reads a module's `.py` file from: the one the
+/// build checked. A relative path is relative to the crate's `Cargo.toml`
+/// (`include_str!` alone would take it relative to the `.rs` file); an
+/// absolute one (or, on Windows, one from the drive's root) is the file
+/// itself.
+fn module_file(path: &str) -> TokenStream {
+    let as_path = std::path::Path::new(path);
+    if as_path.is_absolute() || as_path.has_root() {
+        quote!(#path)
+    } else {
+        quote!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path))
     }
 }
 
@@ -307,10 +316,25 @@ fn spec(
     let param_names = function.params.iter().map(|p| &p.py_name);
     let param_types = function.params.iter().map(|p| type_text(&p.ty));
     let return_type = function.ret.ty().map_or_else(|| "()".to_owned(), type_text);
-    let defaults = function.params.iter().filter_map(|p| match &p.default {
-        Some(Default::Expr { text, .. }) => Some(text),
-        Some(Default::InFunction) | None => None,
-    });
+    let defaults = function
+        .params
+        .iter()
+        .filter(|p| p.kind == ParamKind::Positional)
+        .filter_map(|p| match &p.default {
+            Some(Default::Expr { text, .. }) => Some(text),
+            Some(Default::InFunction) | None => None,
+        });
+    let keyword_defaults = function
+        .params
+        .iter()
+        .filter(|p| p.kind == ParamKind::Keyword)
+        .filter_map(|p| match &p.default {
+            Some(Default::Expr { text, .. }) => {
+                let name = &p.py_name;
+                Some(quote!((#name, #text)))
+            }
+            Some(Default::InFunction) | None => None,
+        });
     let namespace = match namespace {
         Some(module) => quote!(::core::option::Option::Some(&#module)),
         None => quote!(::core::option::Option::None),
@@ -330,6 +354,7 @@ fn spec(
             param_types: &[#(#param_types),*],
             return_type: #return_type,
             defaults: &[#(#defaults),*],
+            keyword_defaults: &[#(#keyword_defaults),*],
             captures: #captures,
             namespace: #namespace,
             bytecode: #bytecode,
@@ -382,7 +407,10 @@ fn call_steps(function: &Function, names: &Names, object: TokenStream) -> TokenS
             quote_spanned!(ty.span()=> ::pyfn::__private::Function::ret::<#ty>(#cell, #result))
         }
     };
-    if function.params.iter().all(|param| param.default.is_none()) {
+    let plain = |param: &crate::model::Param| {
+        param.default.is_none() && param.kind == ParamKind::Positional
+    };
+    if function.params.iter().all(plain) {
         // The fast path: positional arguments on the stack.
         let values = function.params.iter().enumerate().map(|(index, param)| {
             let ident = &param.ident;
@@ -395,14 +423,19 @@ fn call_steps(function: &Function, names: &Names, object: TokenStream) -> TokenS
         };
     }
     // With defaults: a `None` leaves its parameter to the default; a later
-    // `Some` then goes by keyword.
+    // positional `Some` then goes by keyword. Keyword-only parameters and
+    // `**kwargs` go by keyword, `*args` items by position.
     let pushes = function.params.iter().enumerate().map(|(index, param)| {
         let ident = &param.ident;
-        if param.default.is_some() {
-            quote_spanned!(param.ty.span()=> ::pyfn::__private::Function::push_default(#cell, #py, &mut #args, #index, #ident)?;)
-        } else {
-            quote_spanned!(param.ty.span()=> ::pyfn::__private::Args::push(&mut #args, ::pyfn::__private::Function::arg(#cell, #py, #index, #ident)?);)
-        }
+        let method = match (param.kind, param.default.is_some()) {
+            (ParamKind::Positional, true) => quote!(push_default),
+            (ParamKind::Positional, false) => quote!(push_arg),
+            (ParamKind::Keyword, true) => quote!(push_keyword_default),
+            (ParamKind::Keyword, false) => quote!(push_keyword),
+            (ParamKind::VarArgs, _) => quote!(push_varargs),
+            (ParamKind::VarKwargs, _) => quote!(push_varkwargs),
+        };
+        quote_spanned!(param.ty.span()=> ::pyfn::__private::Function::#method(#cell, #py, &mut #args, #index, #ident)?;)
     });
     let count = function.params.len();
     quote! {

@@ -7,11 +7,12 @@
 //! lowering asks it, as plain data, before building the function.
 
 use proc_macro2::Span;
+use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, GenericParam, Ident, LifetimeParam, LitStr, Pat, ReturnType, Type};
 
 use crate::errors::Errors;
 use crate::model::{
-    Code, Default, Function, Module, ModuleCode, ModuleFile, Options, Param, Return,
+    Code, Default, Function, Module, ModuleCode, ModuleFile, Options, Param, ParamKind, Return,
 };
 use crate::parse::{self, DefItem, ItemFn, ModuleInput, ModuleItem};
 use crate::python::{self, FindingKind, Mode, PySignature, Request};
@@ -183,9 +184,17 @@ fn options(attrs: &[Attribute], errors: &mut Errors) -> Options {
     options
 }
 
-/// The `default = "expr"` of a parameter's `#[py(...)]` attributes.
-fn param_default(attrs: &[Attribute], form: Form, errors: &mut Errors) -> Option<LitStr> {
+/// What a parameter's `#[py(...)]` attributes say: its `default = "expr"`,
+/// and how it is passed (`keyword`, `args`, `kwargs`), with the attribute
+/// that said so.
+fn param_options(
+    attrs: &[Attribute],
+    form: Form,
+    errors: &mut Errors,
+) -> (Option<LitStr>, ParamKind, Option<Span>) {
     let mut default = None;
+    let mut kind = ParamKind::Positional;
+    let mut kind_at = None;
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("py")) {
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("default") {
@@ -199,14 +208,41 @@ fn param_default(attrs: &[Attribute], form: Form, errors: &mut Errors) -> Option
                 default = Some(value);
                 Ok(())
             } else {
-                Err(meta.error("unknown `py` option for a parameter; the options are: `default = \"<Python expression>\"`"))
+                let found = if meta.path.is_ident("keyword") {
+                    ParamKind::Keyword
+                } else if meta.path.is_ident("args") {
+                    ParamKind::VarArgs
+                } else if meta.path.is_ident("kwargs") {
+                    ParamKind::VarKwargs
+                } else {
+                    return Err(meta.error("unknown `py` option for a parameter; the options are: `default = \"<Python expression>\"`, `keyword` (keyword-only), `args` (`*args`), `kwargs` (`**kwargs`)"));
+                };
+                if kind != ParamKind::Positional {
+                    return Err(meta.error(
+                        "a parameter is passed one way: `keyword`, `args` or `kwargs`, once",
+                    ));
+                }
+                kind = found;
+                kind_at = Some(meta.path.span());
+                Ok(())
             }
         });
         if let Err(err) = parsed {
             errors.push(err);
         }
     }
-    default
+    (default, kind, kind_at)
+}
+
+/// Python's order of parameter kinds: positional, `*args`, keyword-only,
+/// `**kwargs`.
+fn kind_rank(kind: ParamKind) -> u8 {
+    match kind {
+        ParamKind::Positional => 0,
+        ParamKind::VarArgs => 1,
+        ParamKind::Keyword => 2,
+        ParamKind::VarKwargs => 3,
+    }
 }
 
 /// Lowers a Rust signature, as a stub (its code [`Code::Stub`]) that the
@@ -327,16 +363,57 @@ fn signature(item: &ItemFn, form: Form, all_errors: &mut Errors) -> (Function, b
         if let Some(found) = types::unsupported(&typed.ty) {
             errors.push(found);
         }
-        let default = param_default(&typed.attrs, form, errors);
+        let (default, kind, kind_at) = param_options(&typed.attrs, form, errors);
+        let kind_at = kind_at.unwrap_or(ident.span());
         if default.is_some() && !types::is_option(&typed.ty) {
             errors.push(syn::Error::new_spanned(
                 &typed.ty,
                 "a parameter with a Python default must be an `Option<T>`: passing `None` uses the default",
             ));
         }
+        match kind {
+            ParamKind::VarArgs | ParamKind::VarKwargs if default.is_some() => {
+                errors.push(syn::Error::new(
+                    kind_at,
+                    "`*args` and `**kwargs` take no default: pass an empty collection",
+                ));
+            }
+            ParamKind::VarArgs if types::sequence_item(&typed.ty).is_none() => {
+                errors.push(syn::Error::new_spanned(
+                    &typed.ty,
+                    "a `#[py(args)]` parameter (`*args`) is a sequence: take a `Vec<T>` or `&[T]`, whose items are passed one by one",
+                ));
+            }
+            ParamKind::VarKwargs if types::map_value(&typed.ty).is_none() => {
+                errors.push(syn::Error::new_spanned(
+                    &typed.ty,
+                    "a `#[py(kwargs)]` parameter (`**kwargs`) is a map: take a `HashMap<String, T>` or `BTreeMap<String, T>`, whose entries are passed by name",
+                ));
+            }
+            _ => {}
+        }
+        if let Some(last) = params.last()
+            && kind_rank(kind) < kind_rank(last.kind)
+        {
+            errors.push(syn::Error::new(
+                kind_at,
+                "parameters go in Python's order: positional ones, then `#[py(args)]`, then `#[py(keyword)]` ones, then `#[py(kwargs)]`",
+            ));
+        }
+        if matches!(kind, ParamKind::VarArgs | ParamKind::VarKwargs)
+            && params.iter().any(|param| param.kind == kind)
+        {
+            errors.push(syn::Error::new(
+                kind_at,
+                "a function takes one `*args` and one `**kwargs` at most",
+            ));
+        }
         if form == Form::Own
+            && kind == ParamKind::Positional
             && default.is_none()
-            && params.iter().any(|param| param.default.is_some())
+            && params
+                .iter()
+                .any(|param| param.kind == ParamKind::Positional && param.default.is_some())
         {
             errors.push(syn::Error::new(
                 ident.span(),
@@ -355,6 +432,7 @@ fn signature(item: &ItemFn, form: Form, all_errors: &mut Errors) -> (Function, b
             default: default.map(|lit| Default::Expr {
                 text: lit.value().trim().to_owned(),
             }),
+            kind,
         });
     }
 
@@ -454,18 +532,24 @@ fn annotated(
         errors.push(error);
         ok = false;
     };
-    if signature.varargs || signature.kwargs || signature.params.iter().any(|p| p.keyword_only) {
-        fail(
-            errors,
-            syn::Error::new(
-                name.span(),
-                "a function typed by its annotations takes positional parameters only (no `*args`, `**kwargs` or keyword-only parameters)",
-            ),
-        );
-    }
     let mut params = Vec::new();
     let mut inputs = syn::punctuated::Punctuated::new();
-    for param in signature.params.iter().filter(|p| !p.keyword_only) {
+    // Python's order: positional, `*args`, keyword-only, `**kwargs`.
+    let every = signature
+        .params
+        .iter()
+        .filter(|p| !p.keyword_only)
+        .map(|p| (p, ParamKind::Positional))
+        .chain(signature.varargs.iter().map(|p| (p, ParamKind::VarArgs)))
+        .chain(
+            signature
+                .params
+                .iter()
+                .filter(|p| p.keyword_only)
+                .map(|p| (p, ParamKind::Keyword)),
+        )
+        .chain(signature.kwargs.iter().map(|p| (p, ParamKind::VarKwargs)));
+    for (param, kind) in every {
         let Some(ident) = types::rust_ident(&param.name, span_at(param.at)) else {
             fail(
                 errors,
@@ -477,13 +561,17 @@ fn annotated(
             continue;
         };
         let Some(annotation) = &param.annotation else {
+            let what = match kind {
+                ParamKind::VarArgs => format!("`*{}` (the type of each item)", param.name),
+                ParamKind::VarKwargs => format!("`**{}` (the type of each value)", param.name),
+                _ => format!("`{}`", param.name),
+            };
             fail(
                 errors,
                 syn::Error::new(
                     span_at(param.at),
                     format!(
-                        "annotate `{}`: the `def` form makes the Rust signature from the annotations; supported: {}",
-                        param.name,
+                        "annotate {what}: the `def` form makes the Rust signature from the annotations; supported: {}",
                         types::SUPPORTED_ANNOTATIONS
                     ),
                 ),
@@ -496,10 +584,17 @@ fn annotated(
             fail(errors, unsupported_annotation(span, annotation));
             continue;
         };
-        let ty = if param.default.is_some() && !types::annotation_is_optional(annotation) {
-            quote::quote_spanned!(span=> ::core::option::Option<#ty>)
-        } else {
-            ty
+        let ty = match kind {
+            // `*args: T`: each item is a `T`.
+            ParamKind::VarArgs => quote::quote_spanned!(span=> ::pyfn::__private::Vec<#ty>),
+            // `**kwargs: T`: each value is a `T`.
+            ParamKind::VarKwargs => {
+                quote::quote_spanned!(span=> ::pyfn::__private::HashMap<::pyfn::__private::String, #ty>)
+            }
+            _ if param.default.is_some() && !types::annotation_is_optional(annotation) => {
+                quote::quote_spanned!(span=> ::core::option::Option<#ty>)
+            }
+            _ => ty,
         };
         let ty: Type = syn::parse_quote_spanned!(span=> #ty);
         inputs.push(syn::parse_quote_spanned!(span=> #ident: #ty));
@@ -518,9 +613,14 @@ fn annotated(
             ident,
             ty,
             default,
+            kind,
         });
     }
     let ret = match &signature.returns {
+        // A class: calling it gives the instance.
+        None if signature.class => Return::Value(Box::new(
+            syn::parse_quote_spanned!(name.span()=> ::pyfn::pyo3::Py<::pyfn::pyo3::PyAny>),
+        )),
         None => {
             fail(
                 errors,
@@ -536,8 +636,22 @@ fn annotated(
         }
         Some(annotation) => {
             let span = span_at(signature.returns_at);
-            match Ann::parse(annotation).and_then(|ann| types::rust_type(&ann, Place::Return)) {
-                Some(ty) => {
+            let parsed = Ann::parse(annotation);
+            let iterated = parsed.as_ref().and_then(types::iterated);
+            let item = iterated.and_then(|item| types::rust_type(item, Place::Inner));
+            let ty = parsed
+                .as_ref()
+                .and_then(|ann| types::rust_type(ann, Place::Return));
+            match (iterated, item, ty) {
+                // `Iterator[T]`, `Iterable[T]`, `Generator[T, …]`.
+                (Some(_), Some(item), _) => {
+                    let item: Type = syn::parse_quote_spanned!(span=> #item);
+                    Return::Iter {
+                        ty: Box::new(syn::parse_quote_spanned!(span=> ::pyfn::Iter<#item>)),
+                        item: Box::new(item),
+                    }
+                }
+                (None, _, Some(ty)) => {
                     let ty: Type = syn::parse_quote_spanned!(span=> #ty);
                     if types::is_unit(&ty) {
                         Return::Unit
@@ -545,7 +659,7 @@ fn annotated(
                         Return::Value(Box::new(ty))
                     }
                 }
-                None => {
+                _ => {
                     fail(errors, unsupported_annotation(span, annotation));
                     Return::Unit
                 }
@@ -656,9 +770,11 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
             |name: &str| signatures.and_then(|all| all.iter().find(|(found, _)| found == name));
         match (item, function) {
             (ModuleItem::Fn(_), Some(function)) => {
-                if code.is_some() {
+                if let Some(code) = &code {
                     match find(&function.py_name) {
                         Some((_, py)) => match_signature(function, py, errors),
+                        // Bound, but not analysable: checked when called.
+                        None if code.analysis.opaque.contains(&function.py_name) => {}
                         None => errors.push(missing_def(
                             &function.ident,
                             &function.py_name,
@@ -671,7 +787,14 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
                 let Some(code) = &code else { continue };
                 let name = def.name.to_string();
                 let Some((_, py)) = find(&name) else {
-                    errors.push(missing_def(&def.name, &name, defined.unwrap_or_default()));
+                    if code.analysis.opaque.contains(&name) {
+                        errors.push(syn::Error::new(
+                            def.name.span(),
+                            format!("the signature of `{name}` cannot be read without running the module (it is not a plain `def`, class or alias of one): declare it with a Rust signature, `fn {name}(…) -> T;`"),
+                        ));
+                    } else {
+                        errors.push(missing_def(&def.name, &name, defined.unwrap_or_default()));
+                    }
                     continue;
                 };
                 if !def.py_attrs.is_empty() {
@@ -714,6 +837,8 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
 fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<(PySource, Option<ModuleFile>)> {
     let path = lit.value();
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    // An absolute path is the file itself (`join` keeps it), as it is for
+    // the program's `include_str!` (see `expand::module_file`).
     let full = std::path::Path::new(&dir).join(&path);
     let bytes = match std::fs::read(&full) {
         Ok(bytes) => bytes,
@@ -754,7 +879,8 @@ fn missing_def(ident: &Ident, name: &str, defined: &[String]) -> syn::Error {
         .iter()
         .min_by_key(|found| edit_distance(found, name))
         .filter(|found| edit_distance(found, name) <= name.len() / 3 + 1);
-    let mut message = format!("the module's Python defines no top-level function `{name}`");
+    let mut message =
+        format!("the module's Python defines no top-level function, class or alias `{name}`");
     match close {
         Some(found) => message.push_str(&format!("\nhelp: did you mean `{found}`?")),
         None if !defined.is_empty() => {
@@ -782,9 +908,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Checks a declared Rust signature against the Python `def`: names and
-/// order, defaults, annotations. A Rust `Option` parameter whose Python
-/// parameter has a default leaves it out on `None`.
+/// Checks a declared Rust signature against the Python `def` (or class):
+/// names and order, how each parameter is passed, defaults, annotations.
+/// A Rust `Option` parameter whose Python parameter has a default leaves
+/// it out on `None`.
 fn match_signature(function: &mut Function, signature: &PySignature, errors: &mut Errors) {
     let name = function.py_name.clone();
     let whole = function.ident.span();
@@ -793,31 +920,166 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
         .iter()
         .filter(|p| !p.keyword_only)
         .collect();
-    for (index, param) in function.params.iter_mut().enumerate() {
-        let Some(py) = positional.get(index) else {
-            if !signature.varargs {
-                errors.push(syn::Error::new(
-                    param.ident.span(),
-                    format!(
-                        "`{name}` takes {} positional parameter{} in Python, so Rust cannot pass this one",
-                        positional.len(),
-                        if positional.len() == 1 { "" } else { "s" }
-                    ),
-                ));
+    let keyword: Vec<_> = signature.params.iter().filter(|p| p.keyword_only).collect();
+    let keyword_names = || {
+        keyword
+            .iter()
+            .map(|p| format!("`{}`", p.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // The Python parameters Rust passes.
+    let mut passed: Vec<&str> = Vec::new();
+    let mut last_keyword: Option<(usize, &str)> = None;
+    let mut positional_index = 0;
+    for param in function.params.iter_mut() {
+        let matched = match param.kind {
+            ParamKind::Positional => {
+                let index = positional_index;
+                positional_index += 1;
+                let Some(py) = positional.get(index) else {
+                    if let Some(keyword) = keyword.iter().find(|py| py.name == param.py_name) {
+                        passed.push(&keyword.name);
+                        errors.push(keyword_only_error(param, &name));
+                    } else if signature.varargs.is_none() {
+                        errors.push(syn::Error::new(
+                            param.ident.span(),
+                            format!(
+                                "`{name}` takes {} positional parameter{} in Python, so Rust cannot pass this one",
+                                positional.len(),
+                                if positional.len() == 1 { "" } else { "s" }
+                            ),
+                        ));
+                    }
+                    continue;
+                };
+                if py.name != param.py_name {
+                    // Reported once: neither Python parameter is then
+                    // reported as missing too.
+                    passed.push(&py.name);
+                    if let Some(keyword) = keyword.iter().find(|py| py.name == param.py_name) {
+                        passed.push(&keyword.name);
+                        errors.push(keyword_only_error(param, &name));
+                    } else {
+                        errors.push(syn::Error::new(
+                            param.ident.span(),
+                            format!(
+                                "parameter {} of `{name}` is `{}` in Python, not `{}`",
+                                index + 1,
+                                py.name,
+                                param.py_name
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                Some(*py)
             }
-            continue;
+            ParamKind::Keyword => {
+                if let Some((at, py)) = keyword
+                    .iter()
+                    .enumerate()
+                    .find(|(_, py)| py.name == param.py_name)
+                {
+                    if let Some((before, before_name)) = last_keyword
+                        && before > at
+                    {
+                        errors.push(syn::Error::new(
+                            param.ident.span(),
+                            format!(
+                                "keyword-only parameters go in the order of `{name}`'s `def`: `{}` comes before `{before_name}` there",
+                                py.name
+                            ),
+                        ));
+                    }
+                    last_keyword = Some((at, &py.name));
+                    Some(*py)
+                } else if let Some(py) = positional.iter().find(|py| py.name == param.py_name) {
+                    if py.positional_only {
+                        errors.push(syn::Error::new(
+                            param.ident.span(),
+                            format!(
+                                "`{}` is positional-only in Python (before `/` in `{name}`'s `def`), so it cannot be passed by name: declare it without `#[py(keyword)]`",
+                                py.name
+                            ),
+                        ));
+                        continue;
+                    }
+                    Some(*py)
+                } else if signature.kwargs.is_some() {
+                    // Goes into the `def`'s `**kwargs`.
+                    None
+                } else {
+                    let known = if keyword.is_empty() {
+                        "it has none".to_owned()
+                    } else {
+                        format!("they are {}", keyword_names())
+                    };
+                    errors.push(syn::Error::new(
+                        param.ident.span(),
+                        format!(
+                            "`{name}` has no keyword-only parameter `{}` in Python ({known})",
+                            param.py_name
+                        ),
+                    ));
+                    continue;
+                }
+            }
+            ParamKind::VarArgs => {
+                let Some(py) = &signature.varargs else {
+                    errors.push(syn::Error::new(
+                        param.ident.span(),
+                        format!("`{name}` takes no `*args` in Python, so Rust cannot pass these"),
+                    ));
+                    continue;
+                };
+                if let (Some(annotation), Some(item)) =
+                    (&py.annotation, types::sequence_item(&param.ty))
+                    && types::fits(annotation, item, false) == Some(false)
+                {
+                    errors.push(syn::Error::new_spanned(
+                        &param.ty,
+                        format!(
+                            "Python annotates each item of `*{}` as `{annotation}`, which does not convert from this type's items",
+                            py.name
+                        ),
+                    ));
+                }
+                continue;
+            }
+            ParamKind::VarKwargs => {
+                let Some(py) = &signature.kwargs else {
+                    errors.push(syn::Error::new(
+                        param.ident.span(),
+                        format!(
+                            "`{name}` takes no `**kwargs` in Python, so Rust cannot pass these"
+                        ),
+                    ));
+                    continue;
+                };
+                if let (Some(annotation), Some(value)) =
+                    (&py.annotation, types::map_value(&param.ty))
+                    && types::fits(annotation, value, false) == Some(false)
+                {
+                    errors.push(syn::Error::new_spanned(
+                        &param.ty,
+                        format!(
+                            "Python annotates each value of `**{}` as `{annotation}`, which does not convert from this type's values",
+                            py.name
+                        ),
+                    ));
+                }
+                continue;
+            }
         };
-        if py.name != param.py_name {
+        let Some(py) = matched else { continue };
+        if passed.contains(&py.name.as_str()) {
             errors.push(syn::Error::new(
                 param.ident.span(),
-                format!(
-                    "parameter {} of `{name}` is `{}` in Python, not `{}`",
-                    index + 1,
-                    py.name,
-                    param.py_name
-                ),
+                format!("`{}` is already passed by position", py.name),
             ));
         }
+        passed.push(&py.name);
         if let Some(annotation) = &py.annotation
             && types::fits(annotation, &param.ty, false) == Some(false)
         {
@@ -833,8 +1095,8 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
             param.default = Some(Default::InFunction);
         }
     }
-    for py in positional.iter().skip(function.params.len()) {
-        if py.default.is_none() {
+    for py in &positional {
+        if py.default.is_none() && !passed.contains(&py.name.as_str()) {
             errors.push(syn::Error::new(
                 whole,
                 format!(
@@ -844,18 +1106,16 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
             ));
         }
     }
-    for py in signature
-        .params
-        .iter()
-        .filter(|p| p.keyword_only && p.default.is_none())
-    {
-        errors.push(syn::Error::new(
-            whole,
-            format!(
-                "`{name}` has a keyword-only parameter `{}` without a default, which Rust cannot pass",
-                py.name
-            ),
-        ));
+    for py in &keyword {
+        if py.default.is_none() && !passed.contains(&py.name.as_str()) {
+            errors.push(syn::Error::new(
+                whole,
+                format!(
+                    "`{name}` has a keyword-only parameter `{}` without a default: take it in Rust as `#[py(keyword)] {}: T`",
+                    py.name, py.name
+                ),
+            ));
+        }
     }
     if let (Some(annotation), Some(ret)) = (&signature.returns, function.ret.ty())
         && types::fits(annotation, ret, true) == Some(false)
@@ -865,4 +1125,14 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
             format!("Python annotates `{name}` as returning `{annotation}`, which does not convert to this type"),
         ));
     }
+}
+
+fn keyword_only_error(param: &Param, name: &str) -> syn::Error {
+    syn::Error::new(
+        param.ident.span(),
+        format!(
+            "`{}` is keyword-only in Python (after `*` in `{name}`'s `def`): mark it `#[py(keyword)]`, and Rust passes it by name",
+            param.py_name
+        ),
+    )
 }

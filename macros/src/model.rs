@@ -39,35 +39,47 @@ impl Function {
     /// Python annotations, quoted (`def f(a: "int") -> "str":`), for the
     /// type checker; a `()` result is left unannotated (Rust drops it).
     pub fn def_line(&self, typing: Option<&str>) -> String {
-        let params: Vec<String> = self
-            .params
-            .iter()
-            .map(|p| {
-                // A Rust `None` leaves the argument to the Python default:
-                // the type checker sees `T` and that default (on one line),
-                // else `T | None` and `None`.
-                let (ty, default) = match (&p.default, typing) {
-                    (Some(Default::Expr { text }), Some(_))
-                        if !text.contains(['\n', '\r']) && text.trim() != "None" =>
-                    {
-                        match types::option_item(&p.ty) {
-                            Some(item) => (item, text.trim()),
-                            None => (&p.ty, "None"),
-                        }
+        let mut params: Vec<String> = Vec::new();
+        let star = self.params.iter().any(|p| p.kind == ParamKind::VarArgs);
+        let mut keywords_started = false;
+        for p in &self.params {
+            if p.kind == ParamKind::Keyword && !star && !keywords_started {
+                // Keyword-only parameters follow a bare `*`.
+                params.push("*".to_owned());
+                keywords_started = true;
+            }
+            let (prefix, ty) = match p.kind {
+                ParamKind::VarArgs => ("*", types::sequence_item(&p.ty)),
+                ParamKind::VarKwargs => ("**", types::map_value(&p.ty)),
+                _ => ("", Some(&p.ty)),
+            };
+            // A Rust `None` leaves the argument to the Python default:
+            // the type checker sees `T` and that default (on one line),
+            // else `T | None` and `None`.
+            let (ty, default) = match (&p.default, typing) {
+                (Some(Default::Expr { text }), Some(_))
+                    if !text.contains(['\n', '\r']) && text.trim() != "None" =>
+                {
+                    match types::option_item(&p.ty) {
+                        Some(item) => (Some(item), text.trim()),
+                        None => (ty, "None"),
                     }
-                    (Some(_), _) => (&p.ty, "None"),
-                    (None, _) => (&p.ty, ""),
-                };
-                let annotation = typing
-                    .map(|typing| format!(": \"{}\"", types::annotation(ty, typing)))
-                    .unwrap_or_default();
-                if default.is_empty() {
-                    format!("{}{annotation}", p.py_name)
-                } else {
-                    format!("{}{annotation}={default}", p.py_name)
                 }
-            })
-            .collect();
+                (Some(_), _) => (ty, "None"),
+                (None, _) => (ty, ""),
+            };
+            let annotation = match (typing, ty) {
+                (Some(typing), Some(ty)) => {
+                    format!(": \"{}\"", types::annotation(ty, typing))
+                }
+                _ => String::new(),
+            };
+            if default.is_empty() {
+                params.push(format!("{prefix}{}{annotation}", p.py_name));
+            } else {
+                params.push(format!("{prefix}{}{annotation}={default}", p.py_name));
+            }
+        }
         let ret = typing
             .and_then(|typing| self.return_annotation(typing))
             .map(|ret| format!(" -> \"{ret}\""))
@@ -125,6 +137,22 @@ pub struct Param {
     /// The parameter has a Python default: a Rust `None` leaves the
     /// argument out, so that the default applies.
     pub default: Option<Default>,
+    /// How the argument is passed.
+    pub kind: ParamKind,
+}
+
+/// How a parameter's argument is passed to Python.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    /// By position (or by name, after a left-out default).
+    Positional,
+    /// By name always (`#[py(keyword)]`; after `*` in a `def`).
+    Keyword,
+    /// `*args`: each item of the Rust sequence, by position
+    /// (`#[py(args)]`).
+    VarArgs,
+    /// `**kwargs`: each entry of the Rust map, by name (`#[py(kwargs)]`).
+    VarKwargs,
 }
 
 /// Where a parameter's Python default comes from. In every form it means
@@ -188,7 +216,7 @@ pub struct Module {
 
 /// A module's `.py` file.
 pub struct ModuleFile {
-    /// Relative to `Cargo.toml`.
+    /// Relative to `Cargo.toml`, or absolute.
     pub path: String,
     /// The file's bytes are exactly its text in UTF-8 (no byte order mark,
     /// no other encoding): embedded with `include_str!`. Otherwise the text

@@ -476,8 +476,11 @@ pub struct Analysis {
     pub captures: Vec<(String, Option<Pos>)>,
     /// Module mode: the exposed functions' signatures.
     pub signatures: Vec<(String, PySignature)>,
-    /// Module mode: every top-level function.
+    /// Module mode: every top-level function, class and alias.
     pub defined: Vec<String>,
+    /// Module mode: exposed names the module binds whose signature cannot
+    /// be read without running it (checked at run time only).
+    pub opaque: Vec<String>,
     /// The compiled code, when the request named a file.
     pub bytecode: Option<Bytecode>,
 }
@@ -562,11 +565,14 @@ impl Finding {
 /// A Python function's signature, as its `def` declares it.
 #[derive(Debug)]
 pub struct PySignature {
+    /// What calling the name calls: a function, or a class (whose
+    /// parameters are its `__init__`'s, `__new__`'s or dataclass fields').
+    pub class: bool,
     pub params: Vec<PyParam>,
-    /// It takes `*args`.
-    pub varargs: bool,
-    /// It takes `**kwargs`.
-    pub kwargs: bool,
+    /// Its `*args`.
+    pub varargs: Option<PyParam>,
+    /// Its `**kwargs`.
+    pub kwargs: Option<PyParam>,
     /// The return annotation, as written, and where.
     pub returns: Option<String>,
     pub returns_at: Option<Pos>,
@@ -578,7 +584,10 @@ pub struct PySignature {
 #[derive(Debug)]
 pub struct PyParam {
     pub name: String,
+    /// After `*` or `*args`.
     pub keyword_only: bool,
+    /// Before `/`.
+    pub positional_only: bool,
     /// The default's source text.
     pub default: Option<String>,
     pub annotation: Option<String>,
@@ -663,6 +672,9 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
             let (name, signature): (String, Bound<'_, PyAny>) = item?.extract()?;
             analysis.signatures.push((name, signature_of(&signature)?));
         }
+    }
+    if let Some(opaque) = scope.get_item("opaque")? {
+        analysis.opaque = opaque.extract()?;
     }
     if let Some(defined) = scope.get_item("defined")? {
         analysis.defined = defined.extract()?;
@@ -793,24 +805,38 @@ fn pos_of(value: &Bound<'_, PyAny>) -> PyResult<Option<Pos>> {
     }))
 }
 
+fn param_of(param: &Bound<'_, PyAny>) -> PyResult<PyParam> {
+    let kind: String = param.get_item("kind")?.extract()?;
+    Ok(PyParam {
+        name: param.get_item("name")?.extract()?,
+        keyword_only: kind == "keyword",
+        positional_only: kind == "posonly",
+        default: param.get_item("default")?.extract()?,
+        annotation: param.get_item("annotation")?.extract()?,
+        at: pos_of(&param.get_item("at")?)?,
+        annotation_at: pos_of(&param.get_item("annotation_at")?)?,
+    })
+}
+
 fn signature_of(dict: &Bound<'_, PyAny>) -> PyResult<PySignature> {
     let mut params = Vec::new();
     for param in dict.get_item("params")?.try_iter()? {
-        let param = param?;
-        let kind: String = param.get_item("kind")?.extract()?;
-        params.push(PyParam {
-            name: param.get_item("name")?.extract()?,
-            keyword_only: kind == "keyword",
-            default: param.get_item("default")?.extract()?,
-            annotation: param.get_item("annotation")?.extract()?,
-            at: pos_of(&param.get_item("at")?)?,
-            annotation_at: pos_of(&param.get_item("annotation_at")?)?,
-        });
+        params.push(param_of(&param?)?);
     }
+    let optional = |key: &str| -> PyResult<Option<PyParam>> {
+        let value = dict.get_item(key)?;
+        if value.is_none() {
+            Ok(None)
+        } else {
+            param_of(&value).map(Some)
+        }
+    };
+    let class: String = dict.get_item("callable")?.extract()?;
     Ok(PySignature {
+        class: class == "class",
         params,
-        varargs: dict.get_item("varargs")?.extract()?,
-        kwargs: dict.get_item("kwargs")?.extract()?,
+        varargs: optional("varargs")?,
+        kwargs: optional("kwargs")?,
         returns: dict.get_item("returns")?.extract()?,
         returns_at: pos_of(&dict.get_item("returns_at")?)?,
         colon_at: pos_of(&dict.get_item("colon_at")?)?,

@@ -53,6 +53,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "mod units {\n    file = \"tests/fixtures/units.py\";\n    pub fn to_celsius(f: f64) -> f64;\n}",
     ),
     (
+        "callables",
+        "py_fn",
+        "fn total(start: i64, #[py(args)] values: &[i64], #[py(keyword, default = \"','\")] sep: Option<&str>, #[py(keyword)] end: &str, #[py(kwargs)] named: HashMap<String, i64>) -> String {\n    return sep.join(str(v) for v in (start, *values, *named.values())) + end\n}",
+    ),
+    (
         "stub_after_error",
         "py_fn",
         "fn broken(a: i64) -> i64 {\n    return a +\n}",

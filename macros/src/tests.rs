@@ -705,6 +705,31 @@ fn module_file_with_a_byte_order_mark() {
     assert!(out.contains("pub fn twice"), "{out}");
 }
 
+/// An absolute `file` path is checked and embedded as the same file: the
+/// program's `include_str!` (and, for a file not UTF-8 as it stands, its
+/// `include_bytes!`) names it as written, not joined to the crate's
+/// directory; a relative one is joined.
+#[test]
+fn absolute_module_paths_include_the_checked_file() {
+    let _serial = serial();
+    let dir = env!("CARGO_MANIFEST_DIR");
+    for (name, include) in [("units.py", "include_str"), ("latin1.py", "include_bytes")] {
+        let absolute = format!("{dir}/tests/fixtures/{name}");
+        let input = format!("mod m {{ file = {absolute:?}; }}");
+        let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
+        assert!(!out.contains(COMPILE_ERROR), "{out}");
+        assert!(
+            out.contains(&format!(":: core :: {include} ! ({absolute:?})")),
+            "{out}"
+        );
+        assert!(!out.contains("CARGO_MANIFEST_DIR"), "{out}");
+        let relative = format!("mod m {{ file = \"tests/fixtures/{name}\"; }}");
+        let out = crate::pipeline::py_module(relative.parse().expect("tokens")).to_string();
+        assert!(!out.contains(COMPILE_ERROR), "{out}");
+        assert!(out.contains("CARGO_MANIFEST_DIR"), "{out}");
+    }
+}
+
 /// Found on whole stdlib files: a name is undefined where its scope reads it
 /// as a global, not where another scope has a local of that name; code
 /// CPython never evaluates, and names Python programs get at run time, are
@@ -823,5 +848,57 @@ fn stdlib_modules_as_files_give_no_diagnostic() {
         "{} flagged:\n{}",
         flagged.len(),
         flagged.join("\n")
+    );
+}
+
+/// The signatures `analyze.py` reads from the source for classes (their
+/// `__init__`, `__new__`, dataclass fields, a base's) and aliases
+/// (`make = Greeter`), on every class and alias at the top level of every
+/// standard-library module, against `inspect.signature` of the imported
+/// object: parameter names, keyword-only or not, default or not, `*args`
+/// and `**kwargs`. A wrong signature would refuse a valid declaration. The
+/// imports run code, so the build interpreter runs it as a process of its
+/// own (`tests/class_signatures.py`).
+#[test]
+fn class_signatures_agree_with_inspect_on_the_stdlib() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let interpreter = crate::python::build_interpreter().expect("the build interpreter");
+    let output = std::process::Command::new(interpreter)
+        .arg(dir.join("tests/class_signatures.py"))
+        .arg(dir.join("src/analyze.py"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the build interpreter runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = String::from_utf8(output.stdout).expect("UTF-8");
+    let (compared, disagreements) = python(|py| {
+        let parsed = py
+            .import("json")
+            .and_then(|json| json.call_method1("loads", (report.trim(),)))
+            .expect("one JSON object");
+        let compared: usize = parsed
+            .get_item("counts")
+            .and_then(|counts| counts.get_item("compared"))
+            .and_then(|n| n.extract())
+            .expect("a count");
+        let disagreements: Vec<String> = parsed
+            .get_item("disagreements")
+            .and_then(|found| found.try_iter())
+            .expect("a list")
+            .map(|item| item.expect("an item").to_string())
+            .collect();
+        (compared, disagreements)
+    })
+    .expect("CPython starts");
+    eprintln!("compared {compared} classes and aliases");
+    assert!(compared > 500, "only {compared} compared");
+    assert!(
+        disagreements.is_empty(),
+        "signatures that differ from inspect's:\n{}",
+        disagreements.join("\n")
     );
 }

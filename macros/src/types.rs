@@ -93,6 +93,57 @@ pub fn option_item(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// The generic arguments of the last segment of path type `ty` named one
+/// of `names` (through references).
+fn generic_args<'a>(ty: &'a Type, names: &[&str]) -> Option<Vec<&'a Type>> {
+    match ty {
+        Type::Reference(reference) => generic_args(&reference.elem, names),
+        Type::Paren(paren) => generic_args(&paren.elem, names),
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            if !names.iter().any(|name| last.ident == name) {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            Some(
+                args.args
+                    .iter()
+                    .filter_map(|arg| match arg {
+                        syn::GenericArgument::Type(ty) => Some(ty),
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The item type of a sequence a `*args` parameter takes: `T` of
+/// `Vec<T>`, `&[T]`, `[T; N]`, `VecDeque<T>` (or a reference to one).
+pub fn sequence_item(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::Reference(reference) => sequence_item(&reference.elem),
+        Type::Slice(slice) => Some(&slice.elem),
+        Type::Array(array) => Some(&array.elem),
+        _ => match generic_args(ty, &["Vec", "VecDeque"])?.as_slice() {
+            [item] => Some(item),
+            _ => None,
+        },
+    }
+}
+
+/// The value type of a map a `**kwargs` parameter takes: `V` of
+/// `HashMap<K, V>` or `BTreeMap<K, V>` (or a reference to one).
+pub fn map_value(ty: &Type) -> Option<&Type> {
+    match generic_args(ty, &["HashMap", "BTreeMap"])?.as_slice() {
+        [_, value, ..] => Some(value),
+        _ => None,
+    }
+}
+
 /// Whether `ty` is `Option<…>`.
 pub fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(path) if path.qself.is_none()
@@ -244,6 +295,7 @@ pub fn type_text(ty: &Type) -> String {
         "::core::option::",
         "::pyfn::__private::",
         "::pyfn::pyo3::",
+        "::pyfn::",
     ] {
         out = out.replace(prefix, "");
     }
@@ -322,6 +374,20 @@ pub fn annotation_is_optional(text: &str) -> bool {
     }
 }
 
+/// `T` of a generator's return annotation, `Iterator[T]`, `Iterable[T]`
+/// or `Generator[T, …]` (as `typing.` or `collections.abc.` names): what
+/// a `def` returning `pyfn::Iter<T>` yields.
+pub fn iterated(ann: &Ann) -> Option<&Ann> {
+    match ann {
+        Ann::Name(name, args) => match (name.as_str(), args.as_slice()) {
+            ("Iterator" | "Iterable", [item]) => Some(item),
+            ("Generator", [item, ..]) => Some(item),
+            _ => None,
+        },
+        Ann::Union(_) => None,
+    }
+}
+
 /// Where a type derived from an annotation goes.
 #[derive(Clone, Copy, PartialEq)]
 pub enum Place {
@@ -332,8 +398,8 @@ pub enum Place {
 
 /// The annotations [`rust_type`] understands, for its errors.
 pub const SUPPORTED_ANNOTATIONS: &str = "`int`, `float`, `str`, `bool`, `bytes`, `list[T]`, \
-    `dict[K, V]`, `set[T]`, `tuple[A, B, …]`, `T | None` (or `Optional[T]`), `Any`, and `None` \
-    as a return";
+    `dict[K, V]`, `set[T]`, `tuple[A, B, …]`, `T | None` (or `Optional[T]`), `Any`, and as a \
+    return `None` and `Iterator[T]`, `Iterable[T]` or `Generator[T, …]` (a `pyfn::Iter<T>`)";
 
 /// The Rust type for annotation `ann`: borrowed `&str` for a `str`
 /// parameter, owned types elsewhere. Paths are absolute and never name

@@ -76,6 +76,18 @@ pyfn::py_fn! {
         return text.encode()
 }
 
+pyfn::py_fn! {
+    def squares(n: int) -> Iterator[int]:
+        for i in range(n):
+            yield i * i
+}
+
+pyfn::py_fn! {
+    fn keyword_only(x: i64, #[py(args)] rest: &[i64], #[py(keyword, default = "2")] k: Option<i64>, #[py(keyword)] plus: i64) -> i64 {
+        return (x + sum(rest)) * k + plus
+    }
+}
+
 pyfn::py_module! {
     mod module {
         source = r#"
@@ -124,6 +136,9 @@ fn main() {
     assert_eq!((counts.len(), counts["a"], counts["b"]), (2, 2, 1));
     assert_eq!(unique(items).unwrap().len(), 2);
     assert_eq!(encode("hé").unwrap(), "hé".as_bytes());
+    assert_eq!(squares(4).unwrap().map(Result::unwrap).sum::<i64>(), 14);
+    assert_eq!(keyword_only(1, &[2], None, 1).unwrap(), 7);
+    assert_eq!(keyword_only(1, &[], Some(3), 0).unwrap(), 3);
 
     let k = 3_i64;
     let times_k = pyfn::py_fn! { |x: i64, #[py(default = "1")] y: Option<i64>| -> i64 {

@@ -11,6 +11,7 @@ fn closure() {
                 param_types: &["i64"],
                 return_type: "i64",
                 defaults: &[],
+                keyword_defaults: &[],
                 captures: ::core::option::Option::Some(&["factor", "offset"]),
                 namespace: ::core::option::Option::None,
                 bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {

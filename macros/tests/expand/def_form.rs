@@ -13,6 +13,7 @@ fn area(
             param_types: &["f64", "Option<i64>"],
             return_type: "f64",
             defaults: &["3"],
+            keyword_defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
             bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
@@ -29,10 +30,7 @@ fn area(
         move |py| {
             let function = ::pyfn::__private::Function::get(cell, py)?;
             let mut args = ::pyfn::__private::Args::with_capacity(2usize);
-            ::pyfn::__private::Args::push(
-                &mut args,
-                ::pyfn::__private::Function::arg(cell, py, 0usize, r)?,
-            );
+            ::pyfn::__private::Function::push_arg(cell, py, &mut args, 0usize, r)?;
             ::pyfn::__private::Function::push_default(cell, py, &mut args, 1usize, n)?;
             let result = ::pyfn::__private::Function::call_args(cell, function, args)?;
             ::pyfn::__private::Function::ret::<::core::primitive::f64>(cell, result)
@@ -52,6 +50,7 @@ fn label(
             param_types: &["Vec<String>"],
             return_type: "String",
             defaults: &[],
+            keyword_defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
             bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {

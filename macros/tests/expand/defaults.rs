@@ -10,6 +10,7 @@ fn greet(name: &str, greeting: Option<&str>) -> ::pyfn::Result<String> {
             param_types: &["&str", "Option<&str>"],
             return_type: "String",
             defaults: &["'hello'"],
+            keyword_defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
             bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
@@ -26,10 +27,7 @@ fn greet(name: &str, greeting: Option<&str>) -> ::pyfn::Result<String> {
         move |py| {
             let function = ::pyfn::__private::Function::get(cell, py)?;
             let mut args = ::pyfn::__private::Args::with_capacity(2usize);
-            ::pyfn::__private::Args::push(
-                &mut args,
-                ::pyfn::__private::Function::arg(cell, py, 0usize, name)?,
-            );
+            ::pyfn::__private::Function::push_arg(cell, py, &mut args, 0usize, name)?;
             ::pyfn::__private::Function::push_default(
                 cell,
                 py,

@@ -10,6 +10,7 @@ fn count(n: i64) -> ::pyfn::Result<Iter<i64>> {
             param_types: &["i64"],
             return_type: "Iter<i64>",
             defaults: &[],
+            keyword_defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
             bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {

@@ -10,6 +10,7 @@ fn shout(text: &str) -> ::pyfn::Result<String> {
             param_types: &["&str"],
             return_type: "String",
             defaults: &[],
+            keyword_defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
             bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {

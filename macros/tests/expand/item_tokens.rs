@@ -11,6 +11,7 @@ pub fn add(a: i64, b: i64) -> ::pyfn::Result<i64> {
             param_types: &["i64", "i64"],
             return_type: "i64",
             defaults: &[],
+            keyword_defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
             bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {

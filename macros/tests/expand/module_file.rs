@@ -31,6 +31,7 @@ mod units {
                 param_types: &["f64"],
                 return_type: "f64",
                 defaults: &[],
+                keyword_defaults: &[],
                 captures: ::core::option::Option::None,
                 namespace: ::core::option::Option::Some(&__pyfn::MODULE),
                 bytecode: ::core::option::Option::None,

@@ -28,6 +28,7 @@ pub mod geometry {
                 param_types: &["f64", "Option<i64>"],
                 return_type: "f64",
                 defaults: &[],
+                keyword_defaults: &[],
                 captures: ::core::option::Option::None,
                 namespace: ::core::option::Option::Some(&__pyfn::MODULE),
                 bytecode: ::core::option::Option::None,
@@ -39,10 +40,7 @@ pub mod geometry {
             move |py| {
                 let function = ::pyfn::__private::Function::get(cell, py)?;
                 let mut args = ::pyfn::__private::Args::with_capacity(2usize);
-                ::pyfn::__private::Args::push(
-                    &mut args,
-                    ::pyfn::__private::Function::arg(cell, py, 0usize, r)?,
-                );
+                ::pyfn::__private::Function::push_arg(cell, py, &mut args, 0usize, r)?;
                 ::pyfn::__private::Function::push_default(
                     cell,
                     py,
@@ -70,6 +68,7 @@ pub mod geometry {
                 param_types: &["i64"],
                 return_type: "String",
                 defaults: &[],
+                keyword_defaults: &[],
                 captures: ::core::option::Option::None,
                 namespace: ::core::option::Option::Some(&__pyfn::MODULE),
                 bytecode: ::core::option::Option::None,

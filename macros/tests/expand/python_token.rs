@@ -13,6 +13,7 @@ fn first<'py>(
             param_types: &["Bound<'py, PyAny>"],
             return_type: "Bound<'py, PyAny>",
             defaults: &[],
+            keyword_defaults: &[],
             captures: ::core::option::Option::None,
             namespace: ::core::option::Option::None,
             bytecode: ::core::option::Option::Some(::pyfn::__private::Bytecode {
