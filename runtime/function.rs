@@ -53,6 +53,9 @@ impl Module {
         self.globals
             .get_or_try_init(py, || {
                 let spec = &self.spec;
+                if let Some((package, module)) = spec.package {
+                    return package.import(py, module, caller).map(Bound::unbind);
+                }
                 // An inline source was dedented: its code gets the `.rs`
                 // columns back, and tracebacks its `.rs` lines, so that
                 // carets fall under the right text whoever prints them
@@ -327,7 +330,7 @@ pub fn bytecode_counts() -> (usize, usize) {
 /// the source. Damaged bytes, or bytes that are not a code object, are
 /// never run: they fail the checksum, `marshal` refuses them (its error is
 /// dropped), or they are not a code object.
-fn load<'py>(
+pub(crate) fn load<'py>(
     py: Python<'py>,
     bytecode: Option<&Bytecode>,
     file: &str,
@@ -737,6 +740,7 @@ mod tests {
                     marshal,
                     checksum: pyfn_common::checksum(marshal),
                 }),
+                package: None,
             })))
         };
         for (magic, expected) in [(self::magic(), "bytecode"), (self::magic() ^ 1, "source")] {

@@ -141,6 +141,7 @@ mod function;
 mod interpreter;
 mod iter;
 mod lines;
+mod package;
 mod report;
 mod spec;
 mod thread;
@@ -216,7 +217,8 @@ pub mod __private {
     pub use crate::error::{Error, Result};
     pub use crate::function::{Function, Instance, Module, bytecode_counts};
     pub use crate::interpreter::attach;
-    pub use crate::spec::{Bytecode, ModuleSpec, Spec};
+    pub use crate::package::Package;
+    pub use crate::spec::{Bytecode, ModuleSpec, PackageFile, PackageSpec, Spec};
     pub use pyfn_common::CLOSURE_OUTER;
     pub use pyo3::Python;
 

@@ -1,0 +1,179 @@
+//! A `py_module!` package (`package = "dir";`): its files, embedded in the
+//! binary, importable under the package's name through one importlib
+//! finder and loader on `sys.meta_path`, installed once per process.
+//!
+//! The finder is the first entry of `sys.meta_path`, so the embedded
+//! package wins over one of the same name on `sys.path`. A module of the
+//! package's name already imported from elsewhere is an error (never
+//! replaced, never reused): two packages would otherwise share one name.
+
+use std::ffi::CStr;
+
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyAnyMethods, PyDict, PyDictMethods, PyModule, PyModuleMethods};
+use pyo3::{Bound, Py, PyAny, PyErr, PyResult, Python};
+
+use crate::error::{Error, Result};
+use crate::spec::{PackageFile, PackageSpec};
+
+/// The finder and loader, defined once per process (`FINDER`).
+const FINDER_SOURCE: &CStr = cr#"
+import sys
+from importlib.machinery import ModuleSpec
+
+
+class PyfnFinder:
+    """The packages of pyfn's `py_module!`s, embedded in this program:
+    a finder and loader for their modules, by dotted name."""
+
+    def __init__(self):
+        self.modules = {}
+
+    def add(self, name, file, is_package, source, code):
+        self.modules[name] = (file, is_package, source, code)
+
+    def find_spec(self, fullname, path=None, target=None):
+        entry = self.modules.get(fullname)
+        if entry is None:
+            return None
+        spec = ModuleSpec(fullname, self, origin=entry[0], is_package=entry[1])
+        spec.has_location = True
+        return spec
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        file, _, source, code = self.modules[module.__spec__.name]
+        if code is None:
+            code = compile(source, file, "exec", dont_inherit=True)
+        exec(code, module.__dict__)
+
+    def get_source(self, fullname):
+        entry = self.modules.get(fullname)
+        return None if entry is None else entry[2]
+
+    def is_package(self, fullname):
+        return self.modules[fullname][1]
+
+
+finder = PyfnFinder()
+sys.meta_path.insert(0, finder)
+"#;
+
+/// The process's one finder, on `sys.meta_path`.
+fn finder(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static FINDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    FINDER
+        .get_or_try_init(py, || {
+            let scope = PyDict::new(py);
+            scope.set_item("__builtins__", PyModule::import(py, "builtins")?)?;
+            scope.set_item("__name__", "pyfn._package")?;
+            py.run(FINDER_SOURCE, Some(&scope), Some(&scope))?;
+            let finder = scope
+                .get_item("finder")?
+                .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("no finder"))?;
+            Ok::<_, PyErr>(finder.unbind())
+        })
+        .map(|finder| finder.bind(py))
+}
+
+/// A package of a `py_module!`: its files are given to the finder on the
+/// first call of one of its functions.
+#[doc(hidden)]
+pub struct Package {
+    spec: PackageSpec,
+    installed: PyOnceLock<()>,
+}
+
+impl std::fmt::Debug for Package {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Package")
+            .field("spec", &self.spec)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Package {
+    /// A package installed on the first call of one of its functions.
+    pub const fn new(spec: PackageSpec) -> Self {
+        Package {
+            spec,
+            installed: PyOnceLock::new(),
+        }
+    }
+
+    /// The namespace of module `module` (dotted) of the package, imported
+    /// (once, as Python imports: `sys.modules` holds it).
+    pub(crate) fn import<'py>(
+        &self,
+        py: Python<'py>,
+        module: &str,
+        caller: &'static str,
+    ) -> Result<Bound<'py, PyDict>> {
+        let fail = |context: &str, err: PyErr| Error::build_failed(py, caller, context, Some(err));
+        let finder = finder(py).map_err(|err| fail("cannot install the package finder", err))?;
+        self.foreign(py, finder, caller)?;
+        self.installed
+            .get_or_try_init(py, || install(py, finder, self.spec.files))
+            .map_err(|err| fail("cannot install the package's modules", err))?;
+        let imported = PyModule::import(py, module)
+            .map_err(|err| fail(&format!("importing `{module}` raised"), err))?;
+        Ok(imported.dict())
+    }
+
+    /// An error if `sys.modules` holds the package's name from elsewhere.
+    fn foreign(&self, py: Python<'_>, finder: &Bound<'_, PyAny>, caller: &'static str) -> Result<()> {
+        let found = (|| -> PyResult<Option<String>> {
+            let modules = PyModule::import(py, "sys")?.getattr("modules")?;
+            let Ok(existing) = modules.get_item(self.spec.name) else {
+                return Ok(None);
+            };
+            let loader = existing
+                .getattr("__spec__")
+                .and_then(|spec| spec.getattr("loader"))
+                .ok();
+            if loader.is_some_and(|loader| loader.is(finder)) {
+                return Ok(None);
+            }
+            let from = existing
+                .getattr("__file__")
+                .and_then(|file| file.str().map(|s| s.to_string()))
+                .unwrap_or_else(|_| "somewhere else".to_owned());
+            Ok(Some(from))
+        })();
+        match found {
+            Ok(None) => Ok(()),
+            Ok(Some(from)) => Err(Error::build_failed(
+                py,
+                caller,
+                &format!(
+                    "a module named `{}` is already imported, from {from}: pyfn's embedded package of that name cannot be imported too (rename one of them)",
+                    self.spec.name
+                ),
+                None,
+            )),
+            Err(err) => Err(Error::build_failed(
+                py,
+                caller,
+                "cannot read `sys.modules`",
+                Some(err),
+            )),
+        }
+    }
+}
+
+/// Gives every file of a package to the finder: its code object (compiled
+/// at build time, when this interpreter would compile the same) or its
+/// source, and registers the source for tracebacks.
+fn install(py: Python<'_>, finder: &Bound<'_, PyAny>, files: &[PackageFile]) -> PyResult<()> {
+    for file in files {
+        let code = crate::function::load(py, file.bytecode.as_ref(), file.file);
+        crate::lines::register(py, file.file, crate::lines::Text::Str(file.source))?;
+        finder.call_method1(
+            "add",
+            (file.module, file.file, file.is_package, file.source, code),
+        )?;
+    }
+    Ok(())
+}
