@@ -636,7 +636,8 @@ def _check_package_module(node, dotted, where=None):
 
 def _check_package_from(node, target):
     """`from <target> import names`, with `target` in the package."""
-    if not _check_package_module(node, target, _name_range(node, node.module)
+    written = "." * node.level + (node.module or "")
+    if not _check_package_module(node, target, _name_range(node, written)
                                  if node.module else None):
         return
     names = None

@@ -606,17 +606,19 @@ fn take_reload(attrs: Vec<Attribute>) -> (Option<Span>, Vec<Attribute>) {
     let mut found = None;
     let mut rest = Vec::new();
     for attr in attrs {
+        let mut at = None;
         let is_reload = attr
             .parse_nested_meta(|meta| {
                 if meta.path.is_ident("reload") && meta.input.is_empty() {
+                    at = Some(meta.path.span());
                     Ok(())
                 } else {
                     Err(meta.error("not `reload`"))
                 }
             })
             .is_ok();
-        if is_reload {
-            found = Some(attr.span());
+        if let (true, Some(at)) = (is_reload, at) {
+            found = Some(at);
         } else {
             rest.push(attr);
         }
