@@ -142,6 +142,7 @@ mod interpreter;
 mod iter;
 mod lines;
 mod package;
+mod reload;
 mod report;
 mod spec;
 mod thread;
@@ -218,6 +219,7 @@ pub mod __private {
     pub use crate::function::{Function, Instance, Module, bytecode_counts};
     pub use crate::interpreter::attach;
     pub use crate::package::Package;
+    pub use crate::reload::{Declared, Reload};
     pub use crate::spec::{Bytecode, ModuleSpec, PackageFile, PackageSpec, Spec};
     pub use pyfn_common::CLOSURE_OUTER;
     pub use pyo3::Python;

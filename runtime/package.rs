@@ -8,6 +8,7 @@
 //! replaced, never reused): two packages would otherwise share one name.
 
 use std::ffi::CStr;
+use std::sync::Mutex;
 
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyAnyMethods, PyDict, PyDictMethods, PyModule, PyModuleMethods};
@@ -84,6 +85,17 @@ fn finder(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 pub struct Package {
     spec: PackageSpec,
     installed: PyOnceLock<()>,
+    /// `#[py(reload)]`: when the files were last looked at.
+    watch: crate::reload::Watch,
+    /// After a reload: its generation (from 1), and the namespace of each
+    /// module a declared function comes from.
+    current: Mutex<Option<(u64, Vec<(&'static str, Py<PyDict>)>)>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl std::fmt::Debug for Package {
@@ -100,7 +112,138 @@ impl Package {
         Package {
             spec,
             installed: PyOnceLock::new(),
+            watch: crate::reload::Watch::new(),
+            current: Mutex::new(None),
         }
+    }
+
+    /// Whether the package reloads changed files.
+    pub(crate) fn reloads(&self) -> bool {
+        self.spec.reload.is_some()
+    }
+
+    /// After a reload, module `module`'s new namespace and the reload's
+    /// generation; `None` before any. Polls the files first.
+    pub(crate) fn reloaded<'py>(
+        &self,
+        py: Python<'py>,
+        module: &str,
+        caller: &'static str,
+    ) -> Result<Option<(u64, Bound<'py, PyDict>)>> {
+        let Some(reload) = self.spec.reload else {
+            return Ok(None);
+        };
+        let files = self.spec.files;
+        let embedded = |index: usize| files.get(index).map_or("", |file| file.source);
+        if self.watch.changed(reload.paths, &embedded) {
+            self.reload(py, reload, caller)?;
+        }
+        let current = lock(&self.current);
+        Ok(current.as_ref().and_then(|(generation, modules)| {
+            modules
+                .iter()
+                .find(|(name, _)| *name == module)
+                .map(|(_, namespace)| (*generation, namespace.bind(py).clone()))
+        }))
+    }
+
+    /// Reads, compiles and imports every file again; the old modules stay
+    /// (in `sys.modules` and the finder) on any error.
+    fn reload(&self, py: Python<'_>, reload: &crate::reload::Reload, caller: &'static str) -> Result<()> {
+        let what = format!("package `{}`", self.spec.name);
+        let fail = |context: &str, err: Option<PyErr>| {
+            crate::reload::failed(py, caller, &what, context, err)
+        };
+        let finder = finder(py).map_err(|err| fail("no finder", Some(err)))?;
+        // The new files, each compiled: nothing changes unless all do.
+        let mut new = Vec::new();
+        for (index, file) in self.spec.files.iter().enumerate() {
+            let path = reload.paths.get(index).copied().unwrap_or_default();
+            let source = if path.is_empty() {
+                String::new()
+            } else {
+                crate::reload::read_source(py, path)
+                    .map_err(|err| fail(&format!("cannot read `{}`", file.file), Some(err)))?
+            };
+            let code = crate::reload::compile(py, &source, file.file).map_err(|err| {
+                fail(&format!("`{}` does not compile", file.file), Some(err))
+            })?;
+            new.push((file, source, code));
+        }
+        let swap = (|| -> PyResult<(Bound<'_, PyDict>, Bound<'_, PyDict>)> {
+            let modules = PyModule::import(py, "sys")?.getattr("modules")?;
+            let entries = finder.getattr("modules")?;
+            let old_modules = PyDict::new(py);
+            let old_entries = PyDict::new(py);
+            for (file, source, code) in &new {
+                if let Ok(module) = modules.get_item(file.module) {
+                    old_modules.set_item(file.module, module)?;
+                    modules.del_item(file.module)?;
+                }
+                old_entries.set_item(file.module, entries.get_item(file.module)?)?;
+                let lines: &'static str = Box::leak(source.clone().into_boxed_str());
+                crate::lines::register(py, file.file, crate::lines::Text::Str(lines))?;
+                finder.call_method1("add", (file.module, file.file, file.is_package, lines, code))?;
+            }
+            Ok((old_modules, old_entries))
+        })();
+        let (old_modules, old_entries) =
+            swap.map_err(|err| fail("cannot replace the modules", Some(err)))?;
+        let mut namespaces = Vec::new();
+        let mut outcome = Ok(());
+        for declared in reload.functions {
+            if namespaces.iter().any(|(name, _)| *name == declared.module) {
+                continue;
+            }
+            let imported = match PyModule::import(py, declared.module) {
+                Ok(module) => module.dict(),
+                Err(err) => {
+                    outcome = Err(fail(&format!("importing `{}` raised", declared.module), Some(err)));
+                    break;
+                }
+            };
+            match crate::reload::check_signatures(py, &imported, reload.functions, declared.module) {
+                Ok(None) => namespaces.push((declared.module, imported.unbind())),
+                Ok(Some(mismatch)) => {
+                    outcome = Err(fail(&mismatch, None));
+                    break;
+                }
+                Err(err) => {
+                    outcome = Err(fail("cannot check the signatures", Some(err)));
+                    break;
+                }
+            }
+        }
+        if let Err(error) = outcome {
+            // Back to the old modules and sources.
+            let restore = (|| -> PyResult<()> {
+                let modules = PyModule::import(py, "sys")?.getattr("modules")?;
+                for (file, ..) in &new {
+                    if modules.get_item(file.module).is_ok() {
+                        modules.del_item(file.module)?;
+                    }
+                }
+                modules.call_method1("update", (&old_modules,))?;
+                finder.getattr("modules")?.call_method1("update", (&old_entries,))?;
+                for (file, ..) in &new {
+                    let entry = old_entries.get_item(file.module)?;
+                    if let Some(entry) = entry {
+                        let source: String = entry.get_item(2)?.extract()?;
+                        let lines: &'static str = Box::leak(source.into_boxed_str());
+                        crate::lines::register(py, file.file, crate::lines::Text::Str(lines))?;
+                    }
+                }
+                Ok(())
+            })();
+            if let Err(err) = restore {
+                eprintln!("pyfn: reload of {what}: cannot restore the old modules: {err}");
+            }
+            return Err(error);
+        }
+        let mut current = lock(&self.current);
+        let generation = current.as_ref().map_or(0, |(generation, _)| *generation) + 1;
+        *current = Some((generation, namespaces));
+        Ok(())
     }
 
     /// The namespace of module `module` (dotted) of the package, imported

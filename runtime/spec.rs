@@ -5,6 +5,7 @@ use std::ffi::CStr;
 
 use crate::function::Module;
 use crate::package::Package;
+use crate::reload::Reload;
 
 /// What the macro knows about one Python function, fixed at build time.
 #[doc(hidden)]
@@ -64,6 +65,8 @@ pub struct ModuleSpec {
     /// name, imported through the package's finder (`source`, `file` and
     /// `bytecode` are then unused).
     pub package: Option<(&'static Package, &'static str)>,
+    /// `#[py(reload)]` of a `file =` module, in a debug build.
+    pub reload: Option<&'static Reload>,
 }
 
 /// What the macro knows about a `py_module!` package.
@@ -74,6 +77,8 @@ pub struct PackageSpec {
     pub name: &'static str,
     /// Every module of the package.
     pub files: &'static [PackageFile],
+    /// `#[py(reload)]`, in a debug build.
+    pub reload: Option<&'static Reload>,
 }
 
 /// One module of a package.

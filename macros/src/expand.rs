@@ -128,6 +128,10 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                 (quote!(#text), quote!(::core::file!()))
             }
         };
+        let reload = match &code.file {
+            Some(ModuleFile { path, .. }) if module.reload => reload(module, &[Some(path)], None),
+            _ => quote!(::core::option::Option::None),
+        };
         // What the dedent took from each line, given back at run time.
         let (first_line, columns) = code.python.lost_columns();
         // Compiled at build time, with the columns moved back if they are.
@@ -146,6 +150,7 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                     columns: &[#(#columns),*],
                     bytecode: #bytecode,
                     package: ::core::option::Option::None,
+                    reload: #reload,
                 });
         }
     });
@@ -210,6 +215,16 @@ fn package_module(module: &Module, package: &Package) -> TokenStream {
         }
     });
     let name = &package.name;
+    let reload = if module.reload {
+        let paths: Vec<Option<&String>> = package
+            .files
+            .iter()
+            .map(|file| file.file.as_ref().map(|file| &file.path))
+            .collect();
+        self::reload(module, &paths, Some(&package.function_modules))
+    } else {
+        quote!(::core::option::Option::None)
+    };
     // One module static per package module a function comes from.
     let mut used: Vec<&str> = Vec::new();
     for dotted in &package.function_modules {
@@ -229,6 +244,7 @@ fn package_module(module: &Module, package: &Package) -> TokenStream {
                     columns: &[],
                     bytecode: ::core::option::Option::None,
                     package: ::core::option::Option::Some((&PACKAGE, #dotted)),
+                    reload: ::core::option::Option::None,
                 });
         }
     });
@@ -255,10 +271,47 @@ fn package_module(module: &Module, package: &Package) -> TokenStream {
                     ::pyfn::__private::Package::new(::pyfn::__private::PackageSpec {
                         name: #name,
                         files: &[#(#files),*],
+                        reload: #reload,
                     });
                 #(#statics)*
             }
             #(#items)*
+        }
+    }
+}
+
+/// `#[py(reload)]`: in a debug build of the user's crate, the files'
+/// absolute paths at build time and the declared signatures; in a release
+/// build `None`, so that nothing reads the files.
+fn reload(module: &Module, paths: &[Option<&String>], modules: Option<&[String]>) -> TokenStream {
+    let paths = paths.iter().map(|path| match path {
+        Some(path) => quote!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path)),
+        None => quote!(""),
+    });
+    let functions = module.functions.iter().enumerate().map(|(index, function)| {
+        let dotted = modules
+            .and_then(|modules| modules.get(index))
+            .map_or("", String::as_str);
+        let name = &function.py_name;
+        let params = function.params.iter().map(|param| &param.py_name);
+        let optional = function.params.iter().map(|param| param.default.is_some());
+        quote! {
+            ::pyfn::__private::Declared {
+                module: #dotted,
+                name: #name,
+                params: &[#(#params),*],
+                optional: &[#(#optional),*],
+            }
+        }
+    });
+    quote! {
+        if ::core::cfg!(debug_assertions) {
+            ::core::option::Option::Some(&::pyfn::__private::Reload {
+                paths: &[#(#paths),*],
+                functions: &[#(#functions),*],
+            })
+        } else {
+            ::core::option::Option::None
         }
     }
 }

@@ -1024,7 +1024,6 @@ fn read_package(
         return None;
     }
     Some(Package {
-        dir,
         name,
         files,
         function_modules: Vec::new(),

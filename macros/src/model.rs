@@ -188,8 +188,6 @@ pub struct Module {
 
 /// A `py_module!` package: a directory of `.py` files.
 pub struct Package {
-    /// The directory, relative to `Cargo.toml`, as written.
-    pub dir: String,
     /// The package's import name: the directory's last component.
     pub name: String,
     /// Every module of the package, the top-level `__init__` first.
