@@ -53,6 +53,16 @@ const CASES: &[(&str, &str, &str)] = &[
         "mod units {\n    file = \"tests/fixtures/units.py\";\n    pub fn to_celsius(f: f64) -> f64;\n}",
     ),
     (
+        "module_package",
+        "py_module",
+        "mod conv {\n    package = \"tests/fixtures/conv\";\n    pub fn to_celsius(f: f64) -> f64;\n    #[py(module = \"scale\")]\n    pub fn twice(x: i64) -> i64;\n}",
+    ),
+    (
+        "module_reload",
+        "py_module",
+        "#[py(reload)]\nmod units {\n    file = \"tests/fixtures/units.py\";\n    pub fn to_celsius(f: f64) -> f64;\n}",
+    ),
+    (
         "stub_after_error",
         "py_fn",
         "fn broken(a: i64) -> i64 {\n    return a +\n}",
