@@ -17,7 +17,10 @@ py_module! {
     }
 }
 
-const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/python/reload_demo.py");
+const FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/python/reload_demo.py"
+);
 
 /// Puts the file back when the example ends, however it ends.
 struct Restore(String);
@@ -55,7 +58,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     save(&original.replace("return ", "return = "))?;
     match demo::greet("Ada", None) {
         Ok(text) => println!("3. unexpected:      {text}"),
-        Err(err) => println!("3. a broken edit:   {}", err.to_string().lines().next().unwrap_or("")),
+        Err(err) => println!(
+            "3. a broken edit:   {}",
+            err.to_string().lines().next().unwrap_or("")
+        ),
     }
     println!("   still running:   {}", demo::greet("Ada", Some("!"))?);
 
@@ -63,7 +69,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     save(&original.replace("punctuation=\".\"", "punctuation"))?;
     match demo::greet("Ada", None) {
         Ok(text) => println!("4. unexpected:      {text}"),
-        Err(err) => println!("4. a new signature: {}", err.to_string().lines().next().unwrap_or("")),
+        Err(err) => println!(
+            "4. a new signature: {}",
+            err.to_string().lines().next().unwrap_or("")
+        ),
     }
 
     save(&original)?;

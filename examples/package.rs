@@ -20,12 +20,12 @@ py_module! {
 }
 
 fn main() -> pyfn::Result<()> {
-    let lines = vec![
-        ("coffee".to_owned(), 3, 250),
-        ("cake".to_owned(), 2, 390),
-    ];
+    let lines = vec![("coffee".to_owned(), 3, 250), ("cake".to_owned(), 2, 390)];
     println!("total (DE): {}", invoicing::total(lines.clone(), None)?);
-    println!("total (FR): {}", invoicing::total(lines.clone(), Some("FR"))?);
+    println!(
+        "total (FR): {}",
+        invoicing::total(lines.clone(), Some("FR"))?
+    );
     println!("VAT in LU: {}", invoicing::rate("LU")?);
     // A Python exception is a `pyfn::Error`, its traceback through the
     // package's files.

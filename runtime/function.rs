@@ -72,9 +72,7 @@ impl Module {
     ) -> Result<(u64, Bound<'py, PyDict>)> {
         let first = self.globals(py, caller)?.clone();
         if let Some((package, module)) = self.spec.package {
-            return Ok(package
-                .reloaded(py, module, caller)?
-                .unwrap_or((0, first)));
+            return Ok(package.reloaded(py, module, caller)?.unwrap_or((0, first)));
         }
         let Some(reload) = self.spec.reload else {
             return Ok((0, first));

@@ -149,7 +149,12 @@ impl Package {
 
     /// Reads, compiles and imports every file again; the old modules stay
     /// (in `sys.modules` and the finder) on any error.
-    fn reload(&self, py: Python<'_>, reload: &crate::reload::Reload, caller: &'static str) -> Result<()> {
+    fn reload(
+        &self,
+        py: Python<'_>,
+        reload: &crate::reload::Reload,
+        caller: &'static str,
+    ) -> Result<()> {
         let what = format!("package `{}`", self.spec.name);
         let fail = |context: &str, err: Option<PyErr>| {
             crate::reload::failed(py, caller, &what, context, err)
@@ -165,9 +170,8 @@ impl Package {
                 crate::reload::read_source(py, path)
                     .map_err(|err| fail(&format!("cannot read `{}`", file.file), Some(err)))?
             };
-            let code = crate::reload::compile(py, &source, file.file).map_err(|err| {
-                fail(&format!("`{}` does not compile", file.file), Some(err))
-            })?;
+            let code = crate::reload::compile(py, &source, file.file)
+                .map_err(|err| fail(&format!("`{}` does not compile", file.file), Some(err)))?;
             new.push((file, source, code));
         }
         let swap = (|| -> PyResult<(Bound<'_, PyDict>, Bound<'_, PyDict>)> {
@@ -183,7 +187,10 @@ impl Package {
                 old_entries.set_item(file.module, entries.get_item(file.module)?)?;
                 let lines: &'static str = Box::leak(source.clone().into_boxed_str());
                 crate::lines::register(py, file.file, crate::lines::Text::Str(lines))?;
-                finder.call_method1("add", (file.module, file.file, file.is_package, lines, code))?;
+                finder.call_method1(
+                    "add",
+                    (file.module, file.file, file.is_package, lines, code),
+                )?;
             }
             Ok((old_modules, old_entries))
         })();
@@ -198,11 +205,15 @@ impl Package {
             let imported = match PyModule::import(py, declared.module) {
                 Ok(module) => module.dict(),
                 Err(err) => {
-                    outcome = Err(fail(&format!("importing `{}` raised", declared.module), Some(err)));
+                    outcome = Err(fail(
+                        &format!("importing `{}` raised", declared.module),
+                        Some(err),
+                    ));
                     break;
                 }
             };
-            match crate::reload::check_signatures(py, &imported, reload.functions, declared.module) {
+            match crate::reload::check_signatures(py, &imported, reload.functions, declared.module)
+            {
                 Ok(None) => namespaces.push((declared.module, imported.unbind())),
                 Ok(Some(mismatch)) => {
                     outcome = Err(fail(&mismatch, None));
@@ -224,7 +235,9 @@ impl Package {
                     }
                 }
                 modules.call_method1("update", (&old_modules,))?;
-                finder.getattr("modules")?.call_method1("update", (&old_entries,))?;
+                finder
+                    .getattr("modules")?
+                    .call_method1("update", (&old_entries,))?;
                 for (file, ..) in &new {
                     let entry = old_entries.get_item(file.module)?;
                     if let Some(entry) = entry {
@@ -266,7 +279,12 @@ impl Package {
     }
 
     /// An error if `sys.modules` holds the package's name from elsewhere.
-    fn foreign(&self, py: Python<'_>, finder: &Bound<'_, PyAny>, caller: &'static str) -> Result<()> {
+    fn foreign(
+        &self,
+        py: Python<'_>,
+        finder: &Bound<'_, PyAny>,
+        caller: &'static str,
+    ) -> Result<()> {
         let found = (|| -> PyResult<Option<String>> {
             let modules = PyModule::import(py, "sys")?.getattr("modules")?;
             let Ok(existing) = modules.get_item(self.spec.name) else {

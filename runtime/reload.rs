@@ -84,7 +84,10 @@ impl Watch {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
-        if state.polled.is_some_and(|polled| now.duration_since(polled) < POLL) {
+        if state
+            .polled
+            .is_some_and(|polled| now.duration_since(polled) < POLL)
+        {
             return false;
         }
         state.polled = Some(now);
@@ -101,8 +104,7 @@ impl Watch {
             // The first poll: the file's text against the embedded one.
             None => paths.iter().enumerate().any(|(index, path)| {
                 !path.is_empty()
-                    && std::fs::read(path)
-                        .is_ok_and(|bytes| !same_text(&bytes, embedded(index)))
+                    && std::fs::read(path).is_ok_and(|bytes| !same_text(&bytes, embedded(index)))
             }),
         };
         state.stamps = Some(stamps);
@@ -134,7 +136,11 @@ pub(crate) fn read_source(py: Python<'_>, path: &str) -> PyResult<String> {
 }
 
 /// `compile(source, file, "exec")`.
-pub(crate) fn compile<'py>(py: Python<'py>, source: &str, file: &str) -> PyResult<Bound<'py, pyo3::PyAny>> {
+pub(crate) fn compile<'py>(
+    py: Python<'py>,
+    source: &str,
+    file: &str,
+) -> PyResult<Bound<'py, pyo3::PyAny>> {
     PyModule::import(py, "builtins")?
         .getattr("compile")?
         .call1((source, file, "exec"))
@@ -199,7 +205,13 @@ pub(crate) fn check_signatures(
 }
 
 /// A failed reload: reported on stderr, and as the caller's error.
-pub(crate) fn failed(py: Python<'_>, caller: &'static str, what: &str, context: &str, err: Option<PyErr>) -> Error {
+pub(crate) fn failed(
+    py: Python<'_>,
+    caller: &'static str,
+    what: &str,
+    context: &str,
+    err: Option<PyErr>,
+) -> Error {
     let error = Error::build_failed(
         py,
         caller,

@@ -107,11 +107,24 @@ fn no_python_file_is_read_at_run_time() {
         assert_eq!(shapes::deep(2).expect("runs"), 6);
         assert_eq!(shapes::label().expect("runs"), "café");
         let err = shapes::fail().expect_err("raises");
-        assert!(err.traceback().unwrap_or_default().contains("raise ValueError"));
+        assert!(
+            err.traceback()
+                .unwrap_or_default()
+                .contains("raise ValueError")
+        );
         let opened: Vec<String> = Python::attach(|py| {
-            scope.bind(py).get_item("opened").unwrap().unwrap().extract().unwrap()
+            scope
+                .bind(py)
+                .get_item("opened")
+                .unwrap()
+                .unwrap()
+                .extract()
+                .unwrap()
         });
-        let ours: Vec<&String> = opened.iter().filter(|path| path.contains("shapes")).collect();
+        let ours: Vec<&String> = opened
+            .iter()
+            .filter(|path| path.contains("shapes"))
+            .collect();
         assert!(ours.is_empty(), "opened {ours:?}");
         println!("CHILD OK");
         return;
@@ -119,7 +132,11 @@ fn no_python_file_is_read_at_run_time() {
     let dir = std::env::temp_dir().join(format!("pyfn-package-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "no_python_file_is_read_at_run_time", "--nocapture"])
+        .args([
+            "--exact",
+            "no_python_file_is_read_at_run_time",
+            "--nocapture",
+        ])
         .env("PYFN_PACKAGE_CHILD", "1")
         .current_dir(&dir)
         .output()

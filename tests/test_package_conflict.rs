@@ -25,7 +25,9 @@ fn a_module_of_the_same_name_imported_elsewhere_is_an_error() {
     let err = shapes::area(2, 3).expect_err("the name is taken");
     let message = err.to_string();
     assert!(
-        message.contains("a module named `shapes` is already imported, from /elsewhere/shapes/__init__.py"),
+        message.contains(
+            "a module named `shapes` is already imported, from /elsewhere/shapes/__init__.py"
+        ),
         "{message}"
     );
     assert_eq!(err.kind(), pyfn::ErrorKind::Function, "{err:?}");

@@ -56,8 +56,10 @@ impl Drop for Edited {
     }
 }
 
-const V1: &str = "def scale(x, factor=2):\n    return x * factor\n\n\ndef version():\n    return \"v1\"\n";
-const V2: &str = "def scale(x, factor=3):\n    return x * factor\n\n\ndef version():\n    return \"v2\"\n";
+const V1: &str =
+    "def scale(x, factor=2):\n    return x * factor\n\n\ndef version():\n    return \"v1\"\n";
+const V2: &str =
+    "def scale(x, factor=3):\n    return x * factor\n\n\ndef version():\n    return \"v2\"\n";
 
 #[test]
 fn a_changed_file_runs_again_and_a_bad_one_keeps_the_old_version() {
@@ -74,7 +76,10 @@ fn a_changed_file_runs_again_and_a_bad_one_keeps_the_old_version() {
     file.write("def scale(x, factor=3):\n    return x *\n\n\ndef version():\n    return \"v3\"\n");
     let err = calc::version().expect_err("does not compile");
     let message = err.to_string();
-    assert!(message.contains("the new source does not compile"), "{message}");
+    assert!(
+        message.contains("the new source does not compile"),
+        "{message}"
+    );
     assert!(message.contains("SyntaxError"), "{message}");
     assert!(message.contains("the previous version stays"), "{message}");
     assert_eq!(calc::version().unwrap(), "v2");
@@ -89,7 +94,9 @@ fn a_changed_file_runs_again_and_a_bad_one_keeps_the_old_version() {
     assert_eq!(calc::version().unwrap(), "v2");
 
     // The default that Rust's `None` leaves to is gone.
-    file.write("def scale(x, factor):\n    return x * factor\n\n\ndef version():\n    return \"v5\"\n");
+    file.write(
+        "def scale(x, factor):\n    return x * factor\n\n\ndef version():\n    return \"v5\"\n",
+    );
     let message = calc::version().expect_err("mismatch").to_string();
     assert!(
         message.contains("parameter `factor` of `scale` has no default any more"),
@@ -100,7 +107,10 @@ fn a_changed_file_runs_again_and_a_bad_one_keeps_the_old_version() {
     // A top level that raises.
     file.write("raise RuntimeError('not today')\n");
     let message = calc::version().expect_err("raises").to_string();
-    assert!(message.contains("the new source raised while running"), "{message}");
+    assert!(
+        message.contains("the new source raised while running"),
+        "{message}"
+    );
     assert!(message.contains("not today"), "{message}");
 
     // Calls from other threads while the file changes: each sees a whole
@@ -124,7 +134,10 @@ fn a_changed_file_runs_again_and_a_bad_one_keeps_the_old_version() {
         file.write(text);
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let calls: usize = callers.into_iter().map(|t| t.join().expect("no panic")).sum();
+    let calls: usize = callers
+        .into_iter()
+        .map(|t| t.join().expect("no panic"))
+        .sum();
     assert!(calls > 0);
     assert_eq!(calc::version().unwrap(), "v1");
 }
@@ -139,9 +152,13 @@ fn a_changed_package_file_is_imported_again() {
 
     // A sibling that no longer compiles: the old package stays imported.
     util.write("def greet(name)\n    return 'hey ' + name\n");
-    let message = greeter::hello("ann").expect_err("does not compile").to_string();
+    let message = greeter::hello("ann")
+        .expect_err("does not compile")
+        .to_string();
     assert!(
-        message.contains("reload of package `reload_pkg`: `tests/python/reload_pkg/util.py` does not compile"),
+        message.contains(
+            "reload of package `reload_pkg`: `tests/python/reload_pkg/util.py` does not compile"
+        ),
         "{message}"
     );
     assert_eq!(greeter::hello("ann").unwrap(), "hi ann!");
@@ -150,7 +167,10 @@ fn a_changed_package_file_is_imported_again() {
     // modules are put back.
     util.write("def welcome(name):\n    return 'yo ' + name\n");
     let message = greeter::hello("ann").expect_err("import fails").to_string();
-    assert!(message.contains("importing `reload_pkg` raised"), "{message}");
+    assert!(
+        message.contains("importing `reload_pkg` raised"),
+        "{message}"
+    );
     assert_eq!(greeter::hello("bob").unwrap(), "hi bob!");
 
     util.write("def greet(name):\n    return 'hello ' + name\n");

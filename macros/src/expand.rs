@@ -288,22 +288,26 @@ fn reload(module: &Module, paths: &[Option<&String>], modules: Option<&[String]>
         Some(path) => quote!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path)),
         None => quote!(""),
     });
-    let functions = module.functions.iter().enumerate().map(|(index, function)| {
-        let dotted = modules
-            .and_then(|modules| modules.get(index))
-            .map_or("", String::as_str);
-        let name = &function.py_name;
-        let params = function.params.iter().map(|param| &param.py_name);
-        let optional = function.params.iter().map(|param| param.default.is_some());
-        quote! {
-            ::pyfn::__private::Declared {
-                module: #dotted,
-                name: #name,
-                params: &[#(#params),*],
-                optional: &[#(#optional),*],
+    let functions = module
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(index, function)| {
+            let dotted = modules
+                .and_then(|modules| modules.get(index))
+                .map_or("", String::as_str);
+            let name = &function.py_name;
+            let params = function.params.iter().map(|param| &param.py_name);
+            let optional = function.params.iter().map(|param| param.default.is_some());
+            quote! {
+                ::pyfn::__private::Declared {
+                    module: #dotted,
+                    name: #name,
+                    params: &[#(#params),*],
+                    optional: &[#(#optional),*],
+                }
             }
-        }
-    });
+        });
     quote! {
         if ::core::cfg!(debug_assertions) {
             ::core::option::Option::Some(&::pyfn::__private::Reload {

@@ -655,7 +655,14 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
         ));
     }
     if let Some(lit) = package_source {
-        package = read_package(lit, &exposed, &item_modules, &input.submodules, &options, errors);
+        package = read_package(
+            lit,
+            &exposed,
+            &item_modules,
+            &input.submodules,
+            &options,
+            errors,
+        );
     }
     let python = input.source.as_ref().and_then(|source| match source {
         parse::ModuleSource::Inline(lit) => {
@@ -752,8 +759,7 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
             (ModuleItem::Fn(_), None) => {}
         }
     }
-    let all_ok =
-        signatures_ok && errors.is_empty() && (code.is_some() || package.is_some());
+    let all_ok = signatures_ok && errors.is_empty() && (code.is_some() || package.is_some());
     let function_modules: Vec<String> = functions
         .iter()
         .zip(&item_modules)
@@ -881,7 +887,10 @@ fn read_package(
         let bytes = match std::fs::read(root.join(&path)) {
             Ok(bytes) => bytes,
             Err(err) => {
-                errors.push(syn::Error::new(lit.span(), format!("cannot read `{path}`: {err}")));
+                errors.push(syn::Error::new(
+                    lit.span(),
+                    format!("cannot read `{path}`: {err}"),
+                ));
                 failed = true;
                 continue;
             }
@@ -945,7 +954,10 @@ fn read_package(
                 .cloned()
                 .flatten()
                 .map_or(lit.span(), |sub| sub.span());
-            let names: Vec<String> = modules.iter().map(|(found, ..)| format!("`{found}`")).collect();
+            let names: Vec<String> = modules
+                .iter()
+                .map(|(found, ..)| format!("`{found}`"))
+                .collect();
             errors.push(syn::Error::new(
                 span,
                 format!(
@@ -968,7 +980,9 @@ fn read_package(
         let code_file = match &path {
             Some(path) => path.clone(),
             None => {
-                let sub = module[name.len()..].trim_start_matches('.').replace('.', "/");
+                let sub = module[name.len()..]
+                    .trim_start_matches('.')
+                    .replace('.', "/");
                 if sub.is_empty() {
                     format!("{dir}/__init__.py")
                 } else {
