@@ -270,10 +270,10 @@ impl Function {
         namespace: &Bound<'py, PyDict>,
     ) -> Result<&'a Bound<'py, PyAny>> {
         let mut slot = lock(&self.reloaded);
-        if let Some((taken, function)) = *slot {
-            if taken == generation {
-                return Ok(function.bind(py));
-            }
+        if let Some((taken, function)) = *slot
+            && taken == generation
+        {
+            return Ok(function.bind(py));
         }
         let function = namespace
             .get_item(self.spec.name)

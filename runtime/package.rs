@@ -89,8 +89,12 @@ pub struct Package {
     watch: crate::reload::Watch,
     /// After a reload: its generation (from 1), and the namespace of each
     /// module a declared function comes from.
-    current: Mutex<Option<(u64, Vec<(&'static str, Py<PyDict>)>)>>,
+    current: Mutex<Option<Reloaded>>,
 }
+
+/// A reload's generation, and the namespace of each module a declared
+/// function comes from.
+type Reloaded = (u64, Vec<(&'static str, Py<PyDict>)>);
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex

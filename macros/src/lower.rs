@@ -819,12 +819,10 @@ fn python_files(root: &std::path::Path, dir: &str) -> std::io::Result<Vec<String
             let kind = entry.file_type()?;
             if kind.is_dir() && is_identifier(&name) && name != "__pycache__" {
                 stack.push(path);
-            } else if kind.is_file() || kind.is_symlink() {
-                if let Some(stem) = name.strip_suffix(".py") {
-                    if is_identifier(stem) {
-                        found.push(path);
-                    }
-                }
+            } else if (kind.is_file() || kind.is_symlink())
+                && name.strip_suffix(".py").is_some_and(is_identifier)
+            {
+                found.push(path);
             }
         }
     }
