@@ -1,8 +1,9 @@
 //! `#[py(reload)]`: in a debug build, a changed `.py` file runs again on
 //! the next call; a new source that does not compile, raises, or no longer
 //! matches the Rust signatures keeps the old version and returns an error.
-//! The tests edit the files under `tests/python/` and restore them.
-#![cfg(debug_assertions)]
+//! The tests edit the files under `tests/python/` and restore them. A
+//! release build (`cargo test --release --test test_reload`) never reads
+//! them.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -56,11 +57,13 @@ impl Drop for Edited {
     }
 }
 
+#[cfg(debug_assertions)]
 const V1: &str =
     "def scale(x, factor=2):\n    return x * factor\n\n\ndef version():\n    return \"v1\"\n";
 const V2: &str =
     "def scale(x, factor=3):\n    return x * factor\n\n\ndef version():\n    return \"v2\"\n";
 
+#[cfg(debug_assertions)]
 #[test]
 fn a_changed_file_runs_again_and_a_bad_one_keeps_the_old_version() {
     let file = Edited::new("tests/python/reload_calc.py");
@@ -142,6 +145,7 @@ fn a_changed_file_runs_again_and_a_bad_one_keeps_the_old_version() {
     assert_eq!(calc::version().unwrap(), "v1");
 }
 
+#[cfg(debug_assertions)]
 #[test]
 fn a_changed_package_file_is_imported_again() {
     let util = Edited::new("tests/python/reload_pkg/util.py");
@@ -174,5 +178,20 @@ fn a_changed_package_file_is_imported_again() {
     assert_eq!(greeter::hello("bob").unwrap(), "hi bob!");
 
     util.write("def greet(name):\n    return 'hello ' + name\n");
+    assert_eq!(greeter::hello("ann").unwrap(), "hello ann!");
+}
+
+/// A release build carries no paths: an edited file changes nothing.
+#[cfg(not(debug_assertions))]
+#[test]
+fn a_release_build_never_reads_the_files() {
+    let file = Edited::new("tests/python/reload_calc.py");
+    let util = Edited::new("tests/python/reload_pkg/util.py");
+    assert_eq!(calc::version().unwrap(), "v1");
+    assert_eq!(greeter::hello("ann").unwrap(), "hello ann!");
+    file.write(V2);
+    util.write("def greet(name):\n    return 'hi ' + name\n");
+    assert_eq!(calc::version().unwrap(), "v1");
+    assert_eq!(calc::scale(5, None).unwrap(), 10);
     assert_eq!(greeter::hello("ann").unwrap(), "hello ann!");
 }
