@@ -568,6 +568,10 @@ def _name_range(statement, dotted):
 
 _package = globals().get("package")
 _package_names = {}
+_MODULE_ATTRIBUTES = {
+    "__name__", "__doc__", "__file__", "__package__", "__spec__", "__loader__",
+    "__builtins__", "__cached__",
+}
 
 
 def _top_names(dotted):
@@ -596,6 +600,10 @@ def _top_names(dotted):
                     name for node in ast.walk(tree) if isinstance(node, ast.Global)
                     for name in node.names
                 }
+                # What the import system sets on every module.
+                names |= _MODULE_ATTRIBUTES
+                if dotted in _package["packages"]:
+                    names.add("__path__")
         _package_names[dotted] = names
     return _package_names[dotted]
 
@@ -949,7 +957,10 @@ else:
         check_names(
             _all_tables([_table]),
             _builtin_names | _known | _module_names | _published | _starred
-            | {"__builtins__", "__name__", "__file__", "__doc__"},
+            | {"__builtins__", "__name__", "__file__", "__doc__"}
+            # A package's module is imported: the import system sets these.
+            | (_MODULE_ATTRIBUTES if _package is not None else set())
+            | ({"__path__"} if _package is not None and _package["is_package"] else set()),
             [_tree],
         )
     if not allow_missing_imports:

@@ -851,14 +851,6 @@ fn read_package(
     errors: &mut Errors,
 ) -> Option<Package> {
     let dir = lit.value().trim_end_matches('/').to_owned();
-    let name = package_name(lit);
-    if !is_identifier(&name) {
-        errors.push(syn::Error::new(
-            lit.span(),
-            format!("the package's name is its directory's: `{name}` is not a Python identifier"),
-        ));
-        return None;
-    }
     if std::path::Path::new(&dir).is_absolute() {
         errors.push(syn::Error::new(
             lit.span(),
@@ -867,11 +859,50 @@ fn read_package(
         return None;
     }
     let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let paths = match python_files(&root, &dir) {
+    let found = Found {
+        exposed,
+        item_modules,
+        submodules,
+    };
+    read_package_in(&root, &dir, lit.span(), &found, options, errors)
+}
+
+/// What a package's declared functions ask of it.
+pub(crate) struct Found<'a> {
+    pub exposed: &'a [(String, ReturnKind)],
+    /// Each function's module, dotted.
+    pub item_modules: &'a [Option<String>],
+    pub submodules: &'a [Option<LitStr>],
+}
+
+/// The package in directory `dir` under `root`: see [`read_package`];
+/// errors at `span`.
+pub(crate) fn read_package_in(
+    root: &std::path::Path,
+    dir: &str,
+    span: Span,
+    found: &Found<'_>,
+    options: &Options,
+    errors: &mut Errors,
+) -> Option<Package> {
+    let Found {
+        exposed,
+        item_modules,
+        submodules,
+    } = *found;
+    let name = dir.rsplit('/').next().unwrap_or_default().to_owned();
+    if !is_identifier(&name) {
+        errors.push(syn::Error::new(
+            span,
+            format!("the package's name is its directory's: `{name}` is not a Python identifier"),
+        ));
+        return None;
+    }
+    let paths = match python_files(root, dir) {
         Ok(paths) => paths,
         Err(err) => {
             errors.push(syn::Error::new(
-                lit.span(),
+                span,
                 format!("cannot read the package directory `{dir}` (relative to the crate's `Cargo.toml`): {err}"),
             ));
             return None;
@@ -886,7 +917,7 @@ fn read_package(
             Ok(bytes) => bytes,
             Err(err) => {
                 errors.push(syn::Error::new(
-                    lit.span(),
+                    span,
                     format!("cannot read `{path}`: {err}"),
                 ));
                 failed = true;
@@ -897,7 +928,7 @@ fn read_package(
             Ok(text) => text,
             Err(problem) => {
                 errors.push(syn::Error::new(
-                    lit.span(),
+                    span,
                     format!("CPython cannot read `{path}`: {problem}"),
                 ));
                 failed = true;
@@ -951,7 +982,7 @@ fn read_package(
                 .get(index)
                 .cloned()
                 .flatten()
-                .map_or(lit.span(), |sub| sub.span());
+                .map_or(span, |sub| sub.span());
             let names: Vec<String> = modules
                 .iter()
                 .map(|(found, ..)| format!("`{found}`"))
@@ -992,7 +1023,7 @@ fn read_package(
             text: text.clone(),
             header_end: 0,
             layout: Layout::File {
-                span: lit.span(),
+                span: span,
                 path: code_file.clone(),
             },
         };
@@ -1027,7 +1058,7 @@ fn read_package(
                 analysis,
             }),
             Err(failure) => {
-                errors.push(spans::failure_error(&failure, &python, lit.span()));
+                errors.push(spans::failure_error(&failure, &python, span));
                 failed = true;
             }
         }
