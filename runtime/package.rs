@@ -298,13 +298,23 @@ impl Package {
                 .getattr("__spec__")
                 .and_then(|spec| spec.getattr("loader"))
                 .ok();
-            if loader.is_some_and(|loader| loader.is(finder)) {
-                return Ok(None);
-            }
             let from = existing
                 .getattr("__file__")
                 .and_then(|file| file.str().map(|s| s.to_string()))
-                .unwrap_or_else(|_| "somewhere else".to_owned());
+                .ok();
+            // Ours: the same package (another `py_module!` of the same
+            // directory) is reused; another directory of the same name is
+            // an error.
+            let own = self
+                .spec
+                .files
+                .iter()
+                .find(|file| file.module == self.spec.name)
+                .map(|file| file.file);
+            if loader.is_some_and(|loader| loader.is(finder)) && from.as_deref() == own {
+                return Ok(None);
+            }
+            let from = from.unwrap_or_else(|| "somewhere else".to_owned());
             Ok(Some(from))
         })();
         match found {

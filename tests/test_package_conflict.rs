@@ -12,6 +12,22 @@ py_module! {
     }
 }
 
+py_module! {
+    /// The same package again: reused.
+    mod same {
+        package = "tests/python/shapes";
+        pub fn area(w: i64, h: i64) -> i64;
+    }
+}
+
+py_module! {
+    /// Another directory of the same name.
+    mod other {
+        package = "tests/python/other/shapes";
+        pub fn area(w: i64, h: i64) -> i64;
+    }
+}
+
 #[test]
 fn a_module_of_the_same_name_imported_elsewhere_is_an_error() {
     Python::attach(|py| {
@@ -49,4 +65,17 @@ fn a_module_of_the_same_name_imported_elsewhere_is_an_error() {
             .unwrap();
     });
     assert_eq!(shapes::area(2, 3).expect("imports now"), 6);
+    // Another `py_module!` of the same directory shares the import.
+    assert_eq!(same::area(2, 3).expect("the same package"), 6);
+    // Another embedded directory of that name is refused, not mixed in.
+    let message = other::area(2, 3)
+        .expect_err("the name is taken")
+        .to_string();
+    assert!(
+        message.contains(
+            "a module named `shapes` is already imported, from tests/python/shapes/__init__.py"
+        ),
+        "{message}"
+    );
+    assert_eq!(shapes::area(2, 3).expect("still the first"), 6);
 }
