@@ -1023,7 +1023,7 @@ pub(crate) fn read_package_in(
             text: text.clone(),
             header_end: 0,
             layout: Layout::File {
-                span: span,
+                span,
                 path: code_file.clone(),
             },
         };
