@@ -6,7 +6,8 @@ use pyfn::pyo3::prelude::*;
 
 py_module! {
     /// `tests/python/shapes`: `__init__.py`, `util.py` and `sub/deep.py`
-    /// (a directory without `__init__.py`, a Latin-1 encoding line).
+    /// (a directory without `__init__.py`, a Latin-1 encoding line), and
+    /// `bommed.py` (a byte order mark).
     mod shapes {
         package = "tests/python/shapes";
         pub fn area(w: i64, h: i64) -> i64;
@@ -19,6 +20,9 @@ py_module! {
         pub fn location() -> (String, String, String);
         #[py(module = "sub.deep")]
         pub fn label() -> String;
+        /// A file that starts with a byte order mark.
+        #[py(module = "bommed")]
+        pub fn marker() -> String;
     }
 }
 
@@ -30,6 +34,7 @@ fn package_functions_import_their_siblings() -> pyfn::Result<()> {
     assert_eq!(shapes::double(21)?, 42);
     // The Latin-1 file, decoded as CPython decodes it.
     assert_eq!(shapes::label()?, "café");
+    assert_eq!(shapes::marker()?, "été");
     Ok(())
 }
 
