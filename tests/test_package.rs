@@ -131,6 +131,15 @@ fn no_python_file_is_read_at_run_time() {
             .filter(|path| path.contains("shapes"))
             .collect();
         assert!(ours.is_empty(), "opened {ours:?}");
+        // Here the file names the modules carry name no file at all.
+        Python::attach(|py| {
+            py.run(
+                c"import os, sys\nfor name in ('shapes', 'shapes.util', 'shapes.sub.deep'):\n    assert not os.path.exists(sys.modules[name].__file__), name\n",
+                None,
+                None,
+            )
+            .expect("no package file where the modules say they are");
+        });
         println!("CHILD OK");
         return;
     }
