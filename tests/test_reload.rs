@@ -107,6 +107,19 @@ fn a_changed_file_runs_again_and_a_bad_one_keeps_the_old_version() {
     );
     assert_eq!(calc::scale(5, None).unwrap(), 15);
 
+    // A reloaded function that raises: its traceback shows the new
+    // file's line.
+    file.write("def scale(x, factor=2):\n    return x * factor\n\n\ndef version():\n    raise LookupError('from the reloaded line')\n");
+    let err = calc::version().expect_err("raises");
+    let traceback = err.traceback().unwrap_or_default();
+    assert!(
+        traceback.contains("reload_calc.py\", line 6, in version")
+            && traceback.contains("raise LookupError('from the reloaded line')"),
+        "{traceback}"
+    );
+    file.write(V2);
+    assert_eq!(calc::version().unwrap(), "v2");
+
     // A top level that raises.
     file.write("raise RuntimeError('not today')\n");
     let message = calc::version().expect_err("raises").to_string();
