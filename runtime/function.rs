@@ -5,6 +5,7 @@
 //! instance.
 
 use std::ffi::CString;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyfn_common::CLOSURE_OUTER;
@@ -28,6 +29,10 @@ use crate::spec::{Bytecode, ModuleSpec, Spec};
 pub struct Module {
     spec: ModuleSpec,
     globals: PyOnceLock<Py<PyDict>>,
+    /// `#[py(reload)]`: when the file was last looked at.
+    watch: crate::reload::Watch,
+    /// After a reload: its generation (from 1) and the new namespace.
+    current: Mutex<Option<(u64, Py<PyDict>)>>,
 }
 
 impl std::fmt::Debug for Module {
@@ -44,7 +49,82 @@ impl Module {
         Module {
             spec,
             globals: PyOnceLock::new(),
+            watch: crate::reload::Watch::new(),
+            current: Mutex::new(None),
         }
+    }
+
+    /// Whether the module reloads changed files (`#[py(reload)]`, debug).
+    fn reloads(&self) -> bool {
+        self.spec.reload.is_some()
+            || self
+                .spec
+                .package
+                .is_some_and(|(package, _)| package.reloads())
+    }
+
+    /// The module's namespace as it is now: `(0, first)` until a reload,
+    /// then `(generation, reloaded)`. Polls the files first.
+    fn namespace<'py>(
+        &self,
+        py: Python<'py>,
+        caller: &'static str,
+    ) -> Result<(u64, Bound<'py, PyDict>)> {
+        let first = self.globals(py, caller)?.clone();
+        if let Some((package, module)) = self.spec.package {
+            return Ok(package.reloaded(py, module, caller)?.unwrap_or((0, first)));
+        }
+        let Some(reload) = self.spec.reload else {
+            return Ok((0, first));
+        };
+        let source = self.spec.source;
+        if self.watch.changed(reload.paths, &|_| source) {
+            self.reload_file(py, reload, caller)?;
+        }
+        let current = lock(&self.current);
+        Ok(match current.as_ref() {
+            Some((generation, globals)) => (*generation, globals.bind(py).clone()),
+            None => (0, first),
+        })
+    }
+
+    /// Runs the changed file again in new globals; the old version stays
+    /// on any error.
+    fn reload_file(
+        &self,
+        py: Python<'_>,
+        reload: &crate::reload::Reload,
+        caller: &'static str,
+    ) -> Result<()> {
+        let spec = &self.spec;
+        let path = reload.paths.first().copied().unwrap_or_default();
+        let fail = |context: &str, err: Option<PyErr>| {
+            crate::reload::failed(py, caller, path, context, err)
+        };
+        let source = crate::reload::read_source(py, path)
+            .map_err(|err| fail("cannot read the file", Some(err)))?;
+        let code = crate::reload::compile(py, &source, spec.file)
+            .map_err(|err| fail("the new source does not compile", Some(err)))?;
+        let globals = new_globals(py, spec.module, spec.file)
+            .map_err(|err| fail("cannot create the module's globals", Some(err)))?;
+        // Kept for tracebacks (debug builds only, once per reload).
+        let lines: &'static str = Box::leak(source.into_boxed_str());
+        crate::lines::register(py, spec.file, crate::lines::Text::Str(lines))
+            .and_then(|()| {
+                PyModule::import(py, "builtins")?
+                    .getattr("exec")?
+                    .call1((code, &globals))
+            })
+            .map_err(|err| fail("the new source raised while running", Some(err)))?;
+        match crate::reload::check_signatures(py, &globals, reload.functions, "") {
+            Ok(None) => {}
+            Ok(Some(mismatch)) => return Err(fail(&mismatch, None)),
+            Err(err) => return Err(fail("cannot check the signatures", Some(err))),
+        }
+        let mut current = lock(&self.current);
+        let generation = current.as_ref().map_or(0, |(generation, _)| *generation) + 1;
+        *current = Some((generation, globals.unbind()));
+        Ok(())
     }
 
     /// The module's namespace, after its source ran (once).
@@ -53,6 +133,9 @@ impl Module {
         self.globals
             .get_or_try_init(py, || {
                 let spec = &self.spec;
+                if let Some((package, module)) = spec.package {
+                    return package.import(py, module, caller).map(Bound::unbind);
+                }
                 // An inline source was dedented: its code gets the `.rs`
                 // columns back, and tracebacks its `.rs` lines, so that
                 // carets fall under the right text whoever prints them
@@ -112,6 +195,15 @@ impl Module {
 pub struct Function {
     pub(crate) spec: Spec,
     cell: PyOnceLock<Built>,
+    /// A reloading module's function: the generation it was taken from,
+    /// and the function object (one leaked per reload: debug builds only).
+    reloaded: Mutex<Option<(u64, &'static Py<PyAny>)>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What `Function::build` makes, once per process.
@@ -136,6 +228,7 @@ impl Function {
         Function {
             spec,
             cell: PyOnceLock::new(),
+            reloaded: Mutex::new(None),
         }
     }
 
@@ -152,6 +245,13 @@ impl Function {
     #[inline]
     pub fn get<'a, 'py>(&'a self, py: Python<'py>) -> Result<&'a Bound<'py, PyAny>> {
         crate::interpreter::in_main_interpreter(py, self.spec.name)?;
+        if let Some(module) = self.spec.namespace.filter(|module| module.reloads()) {
+            prepare(py, self.spec.name)?;
+            let (generation, namespace) = module.namespace(py, self.spec.name)?;
+            if generation != 0 {
+                return self.reloaded(py, generation, &namespace);
+            }
+        }
         match &self.built(py)?.function {
             Some(function) => Ok(function.bind(py)),
             None => Err(Error::build_failed(
@@ -161,6 +261,37 @@ impl Function {
                 None,
             )),
         }
+    }
+
+    /// The function object of a reloaded module's generation
+    /// `generation`, taken from its namespace once per generation.
+    fn reloaded<'a, 'py>(
+        &'a self,
+        py: Python<'py>,
+        generation: u64,
+        namespace: &Bound<'py, PyDict>,
+    ) -> Result<&'a Bound<'py, PyAny>> {
+        let mut slot = lock(&self.reloaded);
+        if let Some((taken, function)) = *slot
+            && taken == generation
+        {
+            return Ok(function.bind(py));
+        }
+        let function = namespace
+            .get_item(self.spec.name)
+            .ok()
+            .flatten()
+            .ok_or_else(|| {
+                Error::build_failed(
+                    py,
+                    self.spec.name,
+                    &format!("the reloaded module defines no `{}`", self.spec.name),
+                    None,
+                )
+            })?;
+        let function: &'static Py<PyAny> = Box::leak(Box::new(function.unbind()));
+        *slot = Some((generation, function));
+        Ok(function.bind(py))
     }
 
     /// The module's code object (compiled at build time, or
@@ -345,7 +476,7 @@ pub fn bytecode_counts() -> (usize, usize) {
 /// the source. Damaged bytes, or bytes that are not a code object, are
 /// never run: they fail the checksum, `marshal` refuses them (its error is
 /// dropped), or they are not a code object.
-fn load<'py>(
+pub(crate) fn load<'py>(
     py: Python<'py>,
     bytecode: Option<&Bytecode>,
     file: &str,
@@ -484,7 +615,7 @@ fn function_type(py: Python<'_>) -> pyo3::PyResult<&Bound<'_, PyAny>> {
 }
 
 /// A fresh globals dict for one function (or one module of functions).
-fn new_globals<'py>(
+pub(crate) fn new_globals<'py>(
     py: Python<'py>,
     module: &str,
     file: &str,
@@ -786,6 +917,8 @@ mod tests {
                     marshal,
                     checksum: pyfn_common::checksum(marshal),
                 }),
+                package: None,
+                reload: None,
             })))
         };
         for (magic, expected) in [(self::magic(), "bytecode"), (self::magic() ^ 1, "source")] {

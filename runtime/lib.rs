@@ -84,6 +84,49 @@
 //! # }
 //! ```
 //!
+//! A directory of `.py` files is a package (README: "Packages"): every
+//! file embedded, imported under the package's name at run time, imports
+//! between its files checked at build time:
+//!
+//! ```
+//! use pyfn::py_module;
+//!
+//! py_module! {
+//!     mod invoicing {
+//!         package = "examples/python/invoicing";
+//!         pub fn total(lines: Vec<(String, i64, i64)>, country: Option<&str>) -> String;
+//!         #[py(module = "tax")]
+//!         pub fn rate(country: &str) -> f64;
+//!     }
+//! }
+//!
+//! # fn main() -> pyfn::Result<()> {
+//! assert_eq!(invoicing::total(vec![("tea".into(), 2, 300)], None)?, "7.14 EUR");
+//! assert_eq!(invoicing::rate("FR")?, 0.2);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! In a debug build, `#[py(reload)]` runs a changed `file` or `package`
+//! again on the next call (README: "Hot reload"):
+//!
+//! ```
+//! use pyfn::py_module;
+//!
+//! py_module! {
+//!     #[py(reload)]
+//!     mod demo {
+//!         file = "examples/python/reload_demo.py";
+//!         pub fn greet(name: &str, punctuation: Option<&str>) -> String;
+//!     }
+//! }
+//!
+//! # fn main() -> pyfn::Result<()> {
+//! assert!(demo::greet("Ada", Some("!"))?.ends_with("Ada!"));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! A closure captures Rust values as Python closure cells; a trailing
 //! `Option` parameter can carry a Python default; a generator returns a
 //! [`pyfn::Iter`](Iter); a whole `def` can be written in Python's own
@@ -226,6 +269,8 @@ mod function;
 mod interpreter;
 mod iter;
 mod lines;
+mod package;
+mod reload;
 mod report;
 mod spec;
 mod thread;
@@ -301,7 +346,9 @@ pub mod __private {
     pub use crate::error::{Error, Result};
     pub use crate::function::{Function, Instance, Module, bytecode_counts};
     pub use crate::interpreter::attach;
-    pub use crate::spec::{Bytecode, ModuleSpec, Spec};
+    pub use crate::package::Package;
+    pub use crate::reload::{Declared, Reload};
+    pub use crate::spec::{Bytecode, ModuleSpec, PackageFile, PackageSpec, Spec};
     pub use pyfn_common::CLOSURE_OUTER;
     pub use pyo3::Python;
 

@@ -4,6 +4,8 @@
 use std::ffi::CStr;
 
 use crate::function::Module;
+use crate::package::Package;
+use crate::reload::Reload;
 
 /// What the macro knows about one Python function, fixed at build time.
 #[doc(hidden)]
@@ -61,6 +63,41 @@ pub struct ModuleSpec {
     pub columns: &'static [u32],
     /// `source` compiled at build time (at the `.rs` columns, for an
     /// inline source); `None`: compiled at run time.
+    pub bytecode: Option<Bytecode>,
+    /// For a module of a `package`: the package, and the module's dotted
+    /// name, imported through the package's finder (`source`, `file` and
+    /// `bytecode` are then unused).
+    pub package: Option<(&'static Package, &'static str)>,
+    /// `#[py(reload)]` of a `file =` module, in a debug build.
+    pub reload: Option<&'static Reload>,
+}
+
+/// What the macro knows about a `py_module!` package.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct PackageSpec {
+    /// The package's import name.
+    pub name: &'static str,
+    /// Every module of the package.
+    pub files: &'static [PackageFile],
+    /// `#[py(reload)]`, in a debug build.
+    pub reload: Option<&'static Reload>,
+}
+
+/// One module of a package.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct PackageFile {
+    /// Its dotted name (`pkg.util`; `pkg` for the `__init__`).
+    pub module: &'static str,
+    /// An `__init__.py` (or a directory without one): a package.
+    pub is_package: bool,
+    /// `__file__` and the code's file name: the path relative to
+    /// `Cargo.toml`.
+    pub file: &'static str,
+    /// The decoded source.
+    pub source: &'static str,
+    /// `source` compiled at build time; `None`: compiled at run time.
     pub bytecode: Option<Bytecode>,
 }
 

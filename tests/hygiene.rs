@@ -2,7 +2,8 @@
 //! locals apart from the user's, in every form `py_fn!` and `py_module!`
 //! take: token and string bodies, closures, defaults, generators, the
 //! `py: Python<'py>` form with `Bound` types, the `def` form, inline and
-//! file modules with `fn` and `def` declarations, and every callable
+//! file modules with `fn` and `def` declarations, a package (with
+//! `#[py(reload)]`), and every callable
 //! (keyword-only parameters, `*args`, `**kwargs`, a class and an alias, a
 //! `def`-form generator).
 //!
@@ -704,6 +705,30 @@ fn file_module() -> ::pyfn::Result<()> {
         (2, true, true)
     );
     ::std::assert_eq!(file_module::encode("hé")?, "hé".as_bytes());
+    ::core::result::Result::Ok(())
+}
+
+::pyfn::py_module! {
+    /// A package, reloading changed files in a debug build.
+    #[py(reload)]
+    pub(crate) mod package_module {
+        package = "tests/hygiene/hygiene_pkg";
+        pub(crate) fn locals(py: i64, function: i64, result: i64, instance: i64, args: i64, cell: i64) -> ::std::vec::Vec<i64>;
+        pub(crate) fn offset(py: i64, args: ::core::option::Option<i64>) -> i64;
+        #[py(module = "helpers")]
+        pub(crate) def twice;
+    }
+}
+
+#[test]
+fn package_module() -> ::pyfn::Result<()> {
+    ::std::assert_eq!(
+        package_module::locals(1, 2, 3, 4, 5, 6)?,
+        [1, 2, 3, 4, 5, 6]
+    );
+    ::std::assert_eq!(package_module::offset(1, none!())?, 102);
+    ::std::assert_eq!(package_module::offset(1, some!(2))?, 6);
+    ::std::assert_eq!(package_module::twice(21)?, 42);
     ::core::result::Result::Ok(())
 }
 

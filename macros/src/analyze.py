@@ -15,6 +15,10 @@
 #   closure      optional: free names are captures, not errors
 # Module mode:
 #   exposed      [(name, return_kind)] of the functions Rust calls
+#   package      optional, for a file of a `package`: {"name": the module's
+#                dotted name, "is_package": whether it is an `__init__`,
+#                "modules": {dotted name: source} of every module of the
+#                package, "packages": the dotted names that are packages}
 # Outputs:
 #   diagnostics  dicts with `kind`, `message`, `help` (or None), `line`,
 #                `col`, `end_line`, `end_col` (1-based lines, 0-based
@@ -569,8 +573,146 @@ def _name_range(statement, dotted):
     return None
 
 
+_package = globals().get("package")
+_package_names = {}
+_MODULE_ATTRIBUTES = {
+    "__name__", "__doc__", "__file__", "__package__", "__spec__", "__loader__",
+    "__builtins__", "__cached__",
+}
+
+
+def _top_names(dotted):
+    """The names module `dotted` of the package binds at its top level
+    (and its submodules, for a package), or None when they cannot be known
+    without running it."""
+    if dotted not in _package_names:
+        text = _package["modules"][dotted]
+        try:
+            tree = ast.parse(text)
+            table = symtable.symtable(text, dotted, "exec")
+        except (SyntaxError, ValueError, RecursionError):
+            names = None
+        else:
+            if _binds_dynamically(tree) or any(
+                isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+                for node in ast.walk(tree)
+            ):
+                names = None
+            else:
+                names = {
+                    symbol.get_name() for symbol in table.get_symbols()
+                    if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()
+                }
+                names |= {
+                    name for node in ast.walk(tree) if isinstance(node, ast.Global)
+                    for name in node.names
+                }
+                # What the import system sets on every module.
+                names |= _MODULE_ATTRIBUTES
+                if dotted in _package["packages"]:
+                    names.add("__path__")
+        _package_names[dotted] = names
+    return _package_names[dotted]
+
+
+def _in_package(dotted):
+    root = _package["name"].split(".")[0]
+    return dotted == root or dotted.startswith(root + ".")
+
+
+def _check_package_module(node, dotted, where=None):
+    """Reports `dotted`, a module of the package, if no file of the package
+    is it (or any of its parents); True when it exists."""
+    parts = dotted.split(".")
+    for index in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:index])
+        if prefix not in _package["modules"]:
+            _report(
+                "import",
+                "module `%s` not found in the package: its directory has no `%s.py` and no "
+                "`%s/`" % (prefix, "/".join(parts[1:index]), "/".join(parts[1:index])),
+                node,
+                "the package's files are the `.py` files under the `package` directory",
+                where,
+            )
+            return False
+        if index < len(parts) and prefix not in _package["packages"]:
+            _report(
+                "import",
+                "`%s` is a module, not a package: it has no submodule `%s`"
+                % (prefix, parts[index]),
+                node,
+                None,
+                where,
+            )
+            return False
+    return True
+
+
+def _check_package_from(node, target):
+    """`from <target> import names`, with `target` in the package."""
+    written = "." * node.level + (node.module or "")
+    if not _check_package_module(node, target, _name_range(node, written)
+                                 if node.module else None):
+        return
+    names = None
+    for alias in node.names:
+        if alias.name == "*":
+            continue
+        if target + "." + alias.name in _package["modules"]:
+            continue
+        if names is None:
+            names = _top_names(target)
+            if names is None:
+                return
+        if alias.name not in names:
+            close = difflib.get_close_matches(alias.name, sorted(names), n=1)
+            _report(
+                "import",
+                "cannot import name `%s` from `%s`: the module defines no `%s`, and the "
+                "package has no module `%s.%s`" % (alias.name, target, alias.name, target,
+                                                   alias.name),
+                node,
+                "did you mean `%s`?" % close[0] if close else None,
+                _name_range(node, alias.name),
+            )
+
+
+def _relative_base(level):
+    """The package a relative import of `level` dots starts from, or None
+    when it goes above the top-level package."""
+    parts = _package["name"].split(".")
+    if not _package["is_package"]:
+        parts = parts[:-1]
+    if level - 1 >= len(parts):
+        return None
+    return ".".join(parts[: len(parts) - (level - 1)])
+
+
 def check_imports(statements, in_package=False):
     for node in _checked_imports(statements):
+        if _package is not None and isinstance(node, ast.ImportFrom) and node.level:
+            base = _relative_base(node.level)
+            if base is None:
+                _report(
+                    "import",
+                    "relative import `%s%s` goes above the top-level package `%s`"
+                    % ("." * node.level, node.module or "", _package["name"].split(".")[0]),
+                    node,
+                )
+                continue
+            _check_package_from(node, base + "." + node.module if node.module else base)
+            continue
+        if _package is not None and isinstance(node, ast.ImportFrom) and _in_package(node.module):
+            _check_package_from(node, node.module)
+            continue
+        if _package is not None and isinstance(node, ast.Import):
+            outside = [alias for alias in node.names if not _in_package(alias.name)]
+            for alias in node.names:
+                if _in_package(alias.name):
+                    _check_package_module(node, alias.name, _name_range(node, alias.name))
+            if not outside:
+                continue
         if isinstance(node, ast.ImportFrom) and node.level:
             _report(
                 "import",
@@ -581,7 +723,8 @@ def check_imports(statements, in_package=False):
             )
             continue
         if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
+            modules = [alias.name for alias in node.names
+                       if _package is None or not _in_package(alias.name)]
         else:
             modules = [node.module]
         for module in modules:
@@ -1042,7 +1185,10 @@ else:
         check_names(
             _all_tables([_table]),
             _builtin_names | _known | _module_names | _published | _starred
-            | {"__builtins__", "__name__", "__file__", "__doc__"},
+            | {"__builtins__", "__name__", "__file__", "__doc__"}
+            # A package's module is imported: the import system sets these.
+            | (_MODULE_ATTRIBUTES if _package is not None else set())
+            | ({"__path__"} if _package is not None and _package["is_package"] else set()),
             [_tree],
         )
     if not allow_missing_imports:

@@ -279,11 +279,40 @@ fn closure_source(
 /// Reports what the analysis found in a `py_module!`'s Python; `true` when
 /// it found nothing.
 pub fn module(module: &Module, errors: &mut Errors) -> bool {
+    if let Some(package) = &module.package {
+        let mut clean = true;
+        for file in &package.files {
+            clean &= findings(module, &file.python, &file.analysis, errors);
+        }
+        return clean;
+    }
     let Some(code) = &module.code else {
         return false;
     };
-    let findings: Vec<_> = code
-        .analysis
+    let clean = findings(module, &code.python, &code.analysis, errors);
+    if clean && module.options.typechecks() {
+        let inserted = module_annotations(module, code);
+        return report(
+            &module.options,
+            &code.python,
+            module.ident.span(),
+            &insert(&code.python.text, &inserted),
+            &inserted,
+            errors,
+        );
+    }
+    clean
+}
+
+/// Reports what the analysis of one module file found; `true` when it
+/// found nothing.
+fn findings(
+    module: &Module,
+    python: &PySource,
+    analysis: &python::Analysis,
+    errors: &mut Errors,
+) -> bool {
+    let findings: Vec<_> = analysis
         .findings
         .iter()
         .filter(|finding| !module.options.allows(finding.kind))
@@ -303,7 +332,7 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
                 syn::Error::new(span, finding.message_with_help())
             }
             _ => spans::error_at(
-                &code.python,
+                python,
                 module.ident.span(),
                 finding.start,
                 finding.end,
@@ -311,17 +340,6 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
             ),
         };
         errors.push(error);
-    }
-    if findings.is_empty() && module.options.typechecks() {
-        let inserted = module_annotations(module, code);
-        return report(
-            &module.options,
-            &code.python,
-            module.ident.span(),
-            &insert(&code.python.text, &inserted),
-            &inserted,
-            errors,
-        );
     }
     findings.is_empty()
 }

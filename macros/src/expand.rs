@@ -10,11 +10,11 @@
 use std::ffi::CString;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::check::Checked;
-use crate::model::{Default, Function, Module, ModuleFile, ParamKind, Return};
+use crate::model::{Default, Function, Module, ModuleFile, Package, ParamKind, Return};
 use crate::python::Bytecode;
 use crate::types::type_text;
 
@@ -79,6 +79,9 @@ pub fn closure(function: &Function, checked: Option<&Checked>, errors: TokenStre
 /// A `py_module!`: a Rust module holding the module's static and its
 /// functions; every function a stub unless the whole module checked.
 pub fn module(module: &Module, ok: bool) -> TokenStream {
+    if let Some(package) = module.package.as_ref().filter(|_| ok) {
+        return package_module(module, package);
+    }
     let ident = &module.ident;
     // The module's static lives in a private module of its own, which no
     // parameter name can shadow (modules are in the type namespace).
@@ -120,6 +123,10 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                 (quote!(#text), quote!(::core::file!()))
             }
         };
+        let reload = match &code.file {
+            Some(ModuleFile { path, .. }) if module.reload => reload(module, &[Some(path)], None),
+            _ => quote!(::core::option::Option::None),
+        };
         // What the dedent took from each line, given back at run time.
         let (first_line, columns) = code.python.lost_columns();
         // Compiled at build time, with the columns moved back if they are.
@@ -137,6 +144,8 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                     columns_from: #first_line,
                     columns: &[#(#columns),*],
                     bytecode: #bytecode,
+                    package: ::core::option::Option::None,
+                    reload: #reload,
                 });
         }
     });
@@ -167,6 +176,163 @@ fn module_file(path: &str) -> TokenStream {
         quote!(#path)
     } else {
         quote!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path))
+    }
+}
+
+/// A `py_module!` package: one static for the package (every file
+/// embedded), one per module that declared functions come from.
+fn package_module(module: &Module, package: &Package) -> TokenStream {
+    let ident = &module.ident;
+    let private = Ident::new("__pyfn", Span::call_site());
+    let files = package.files.iter().map(|file| {
+        let name = &file.module;
+        let is_package = file.is_package;
+        let code_file = &file.code_file;
+        let source = match &file.file {
+            // `include_str!` makes Cargo rebuild when the file changes.
+            Some(ModuleFile {
+                path,
+                verbatim: true,
+            }) => quote!(::core::include_str!(::core::concat!(
+                ::core::env!("CARGO_MANIFEST_DIR"),
+                "/",
+                #path
+            ))),
+            Some(ModuleFile {
+                path,
+                verbatim: false,
+            }) => {
+                let text = &file.python.text;
+                quote!({
+                    const _: &[::core::primitive::u8] = ::core::include_bytes!(
+                        ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #path)
+                    );
+                    #text
+                })
+            }
+            None => quote!(""),
+        };
+        let bytecode = bytecode(file.analysis.bytecode.as_ref());
+        quote! {
+            ::pyfn::__private::PackageFile {
+                module: #name,
+                is_package: #is_package,
+                file: #code_file,
+                source: #source,
+                bytecode: #bytecode,
+            }
+        }
+    });
+    let name = &package.name;
+    let reload = if module.reload {
+        let paths: Vec<Option<&String>> = package
+            .files
+            .iter()
+            .map(|file| file.file.as_ref().map(|file| &file.path))
+            .collect();
+        self::reload(module, &paths, Some(&package.function_modules))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    // One module static per package module a function comes from.
+    let mut used: Vec<&str> = Vec::new();
+    for dotted in &package.function_modules {
+        if !used.contains(&dotted.as_str()) {
+            used.push(dotted);
+        }
+    }
+    let statics = used.iter().enumerate().map(|(index, dotted)| {
+        let cell = format_ident!("MODULE_{}", index);
+        quote! {
+            pub(super) static #cell: ::pyfn::__private::Module =
+                ::pyfn::__private::Module::new(::pyfn::__private::ModuleSpec {
+                    source: "",
+                    file: "",
+                    module: #dotted,
+                    columns_from: 0,
+                    columns: &[],
+                    bytecode: ::core::option::Option::None,
+                    package: ::core::option::Option::Some((&PACKAGE, #dotted)),
+                    reload: ::core::option::Option::None,
+                });
+        }
+    });
+    let items = module
+        .functions
+        .iter()
+        .zip(&package.function_modules)
+        .map(|(function, dotted)| {
+            let index = used.iter().position(|used| used == dotted).unwrap_or(0);
+            let cell = format_ident!("MODULE_{}", index);
+            item(function, Some(("", None)), Some(&quote!(#private::#cell)))
+        });
+    let attrs = &module.attrs;
+    let vis = &module.vis;
+    quote! {
+        #(#attrs)*
+        #vis mod #ident {
+            // Types in the signatures are named as in the enclosing module.
+            #[allow(unused_imports)]
+            use super::*;
+            mod #private {
+                // Every file of the package, imported through pyfn's finder.
+                pub(super) static PACKAGE: ::pyfn::__private::Package =
+                    ::pyfn::__private::Package::new(::pyfn::__private::PackageSpec {
+                        name: #name,
+                        files: &[#(#files),*],
+                        reload: #reload,
+                    });
+                #(#statics)*
+            }
+            #(#items)*
+        }
+    }
+}
+
+/// `#[py(reload)]`: in a debug build of the user's crate, the files'
+/// absolute paths at build time and the declared signatures; in a release
+/// build `None`, so that nothing reads the files.
+fn reload(module: &Module, paths: &[Option<&String>], modules: Option<&[String]>) -> TokenStream {
+    let paths = paths.iter().map(|path| match path {
+        Some(path) => module_file(path),
+        None => quote!(""),
+    });
+    let functions = module
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(index, function)| {
+            let dotted = modules
+                .and_then(|modules| modules.get(index))
+                .map_or("", String::as_str);
+            let name = &function.py_name;
+            let params = function.params.iter().map(|param| &param.py_name);
+            let optional = function.params.iter().map(|param| param.default.is_some());
+            let kinds = function.params.iter().map(|param| match param.kind {
+                ParamKind::Positional => "positional",
+                ParamKind::Keyword => "keyword",
+                ParamKind::VarArgs => "args",
+                ParamKind::VarKwargs => "kwargs",
+            });
+            quote! {
+                ::pyfn::__private::Declared {
+                    module: #dotted,
+                    name: #name,
+                    params: &[#(#params),*],
+                    optional: &[#(#optional),*],
+                    kinds: &[#(#kinds),*],
+                }
+            }
+        });
+    quote! {
+        if ::core::cfg!(debug_assertions) {
+            ::core::option::Option::Some(&::pyfn::__private::Reload {
+                paths: &[#(#paths),*],
+                functions: &[#(#functions),*],
+            })
+        } else {
+            ::core::option::Option::None
+        }
     }
 }
 

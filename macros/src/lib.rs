@@ -44,8 +44,8 @@ pub fn py_fn(input: TokenStream) -> TokenStream {
     pipeline::py_fn(input.into()).into()
 }
 
-/// Exposes the functions of a Python module, inline or a `.py` file,
-/// checked by CPython at build time.
+/// Exposes the functions of a Python module, inline, a `.py` file or a
+/// package directory, checked by CPython at build time.
 ///
 /// Inside `mod name { … }`:
 ///
@@ -53,12 +53,16 @@ pub fn py_fn(input: TokenStream) -> TokenStream {
 /// |---|---|
 /// | `source = r#"…"#;` | the module's Python, inline (dedented) |
 /// | `file = "path.py";` | the module's Python, a file relative to `Cargo.toml` (rebuilt on change) |
+/// | `package = "dir";` | a package: every `.py` file under the directory (relative to `Cargo.toml`), embedded and imported under the directory's name |
 /// | `vis fn name(params) -> Ret;` | a function of the module, called with this Rust signature |
 /// | `vis def name;` | a function of the module, typed by its annotations |
+/// | `#[py(module = "sub")]` on either | in a package, the function comes from module `sub` (else from `__init__`) |
 ///
 /// `#[py(allow(check, …))]` on the module turns named checks off
 /// (`#[py(allow_missing_imports)]`: the import check); `#[py(typecheck)]`
-/// (`= false`) turns type checking of the whole source on (off).
+/// (`= false`) turns type checking of the whole source on (off);
+/// `#[py(reload)]` runs a changed `file` or `package` again while a debug
+/// build runs.
 /// See the [`pyfn`](https://docs.rs/pyfn) crate documentation for examples.
 #[proc_macro]
 pub fn py_module(input: TokenStream) -> TokenStream {

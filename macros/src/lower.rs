@@ -12,7 +12,8 @@ use syn::{Attribute, FnArg, GenericParam, Ident, LifetimeParam, LitStr, Pat, Ret
 
 use crate::errors::Errors;
 use crate::model::{
-    Code, Default, Function, Module, ModuleCode, ModuleFile, Options, Param, ParamKind, Return,
+    Code, Default, Function, Module, ModuleCode, ModuleFile, Options, Package, PackageFile, Param,
+    ParamKind, Return,
 };
 use crate::parse::{self, DefItem, ItemFn, ModuleInput, ModuleItem};
 use crate::python::{self, FindingKind, Mode, PySignature, Request};
@@ -95,6 +96,7 @@ pub fn def_item(def: &DefItem, errors: &mut Errors) -> Option<Function> {
         text: python.text.clone(),
         mode: Mode::Module {
             exposed: vec![(py_name.clone(), ReturnKind::Other)],
+            package: None,
         },
         allow_missing_imports: true,
         file: None,
@@ -716,12 +718,6 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
         .collect();
     let signatures_ok = local.is_empty();
     errors.append(local);
-    let python = input.source.as_ref().and_then(|source| match source {
-        parse::ModuleSource::Inline(lit) => {
-            render::render_module_str(lit, errors).map(|python| (python, None))
-        }
-        parse::ModuleSource::File(lit) => read_file(lit, errors),
-    });
     let exposed: Vec<(String, ReturnKind)> = input
         .items
         .iter()
@@ -732,6 +728,63 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
             (ModuleItem::Fn(item), None) => (item.sig.ident.to_string(), ReturnKind::Other),
         })
         .collect();
+    let package_source = match &input.source {
+        Some(parse::ModuleSource::Package(lit)) => Some(lit),
+        _ => None,
+    };
+    // Each item's module in the package (dotted), `None` outside one.
+    let item_modules: Vec<Option<String>> = input
+        .items
+        .iter()
+        .enumerate()
+        .map(|(index, _)| {
+            let submodule = input.submodules.get(index).cloned().flatten();
+            match (package_source, submodule) {
+                (Some(lit), submodule) => Some(match submodule {
+                    Some(sub) => format!("{}.{}", package_name(lit), sub.value()),
+                    None => package_name(lit),
+                }),
+                (None, Some(sub)) => {
+                    errors.push(syn::Error::new(
+                        sub.span(),
+                        "`#[py(module = \"…\")]` names a module of a `package = \"dir\";`; this module has one source",
+                    ));
+                    None
+                }
+                (None, None) => None,
+            }
+        })
+        .collect();
+    if let (Some(span), Some(parse::ModuleSource::Inline(_))) = (input.reload, &input.source) {
+        errors.push(syn::Error::new(
+            span,
+            "`#[py(reload)]` reloads `.py` files: an inline `source` changes only with a rebuild; use `file = \"….py\";` or `package = \"dir\";`",
+        ));
+    }
+    let mut package = None;
+    if let (Some(lit), Some(true)) = (package_source, options.typecheck) {
+        errors.push(syn::Error::new(
+            lit.span(),
+            "`#[py(typecheck)]` checks one module's file: a `package` is not type-checked (its files import each other, which the checker is not given); remove the option",
+        ));
+    }
+    if let Some(lit) = package_source {
+        package = read_package(
+            lit,
+            &exposed,
+            &item_modules,
+            &input.submodules,
+            &options,
+            errors,
+        );
+    }
+    let python = input.source.as_ref().and_then(|source| match source {
+        parse::ModuleSource::Inline(lit) => {
+            render::render_module_str(lit, errors).map(|python| (python, None))
+        }
+        parse::ModuleSource::File(lit) => read_file(lit, errors),
+        parse::ModuleSource::Package(_) => None,
+    });
     let mut code = None;
     if let Some((python, file)) = python {
         // The name the program's module code has: the `.py` file's path
@@ -742,7 +795,10 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
         };
         let request = Request {
             text: python.text.clone(),
-            mode: Mode::Module { exposed },
+            mode: Mode::Module {
+                exposed,
+                package: None,
+            },
             allow_missing_imports: options.allows(FindingKind::Import),
             file: Some(code_file),
             columns: {
@@ -763,18 +819,28 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
             }
         }
     }
-    for (item, function) in input.items.iter().zip(&mut functions) {
-        let signatures = code.as_ref().map(|code| &code.analysis.signatures[..]);
-        let defined = code.as_ref().map(|code| &code.analysis.defined[..]);
+    for ((item, function), module) in input.items.iter().zip(&mut functions).zip(&item_modules) {
+        // The file the item's `def` is in.
+        let found: Option<(&PySource, &python::Analysis)> = match (&package, module) {
+            (Some(package), Some(module)) => package
+                .files
+                .iter()
+                .find(|file| &file.module == module)
+                .map(|file| (&file.python, &file.analysis)),
+            (None, _) => code.as_ref().map(|code| (&code.python, &code.analysis)),
+            (Some(_), None) => None,
+        };
+        let signatures = found.map(|(_, analysis)| &analysis.signatures[..]);
+        let defined = found.map(|(_, analysis)| &analysis.defined[..]);
         let find =
             |name: &str| signatures.and_then(|all| all.iter().find(|(found, _)| found == name));
         match (item, function) {
             (ModuleItem::Fn(_), Some(function)) => {
-                if let Some(code) = &code {
+                if let Some((_, analysis)) = found {
                     match find(&function.py_name) {
                         Some((_, py)) => match_signature(function, py, errors),
                         // Bound, but not analysable: checked when called.
-                        None if code.analysis.opaque.contains(&function.py_name) => {}
+                        None if analysis.opaque.contains(&function.py_name) => {}
                         None => errors.push(missing_def(
                             &function.ident,
                             &function.py_name,
@@ -784,10 +850,12 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
                 }
             }
             (ModuleItem::Def(def), slot) => {
-                let Some(code) = &code else { continue };
+                let Some((python, analysis)) = found else {
+                    continue;
+                };
                 let name = def.name.to_string();
                 let Some((_, py)) = find(&name) else {
-                    if code.analysis.opaque.contains(&name) {
+                    if analysis.opaque.contains(&name) {
                         errors.push(syn::Error::new(
                             def.name.span(),
                             format!("the signature of `{name}` cannot be read without running the module (it is not a plain `def`, class or alias of one): declare it with a Rust signature, `fn {name}(…) -> T;`"),
@@ -807,7 +875,7 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
                     &def.attrs,
                     &def.vis,
                     &def.name,
-                    &code.python,
+                    python,
                     py,
                     Form::Member,
                     errors,
@@ -816,7 +884,16 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
             (ModuleItem::Fn(_), None) => {}
         }
     }
-    let all_ok = signatures_ok && errors.is_empty() && code.is_some();
+    let all_ok = signatures_ok && errors.is_empty() && (code.is_some() || package.is_some());
+    let function_modules: Vec<String> = functions
+        .iter()
+        .zip(&item_modules)
+        .filter(|(function, _)| function.is_some())
+        .map(|(_, module)| module.clone().unwrap_or_default())
+        .collect();
+    if let Some(package) = &mut package {
+        package.function_modules = function_modules;
+    }
     let mut functions: Vec<Function> = functions.into_iter().flatten().collect();
     for function in &mut functions {
         function.code = if all_ok { Code::Member } else { Code::Stub };
@@ -828,7 +905,297 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
         options,
         code: code.filter(|_| all_ok),
         functions,
+        package: package.filter(|_| all_ok),
+        reload: input.reload.is_some(),
     }
+}
+
+/// The import name of the package in directory `lit`: its last component.
+fn package_name(lit: &LitStr) -> String {
+    let dir = lit.value();
+    dir.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The `.py` files under `dir` (relative to `root`), sorted, each with its
+/// path relative to `dir` in `/` form; directories that are not importable
+/// names (`__pycache__`, `.git`, `my-dir`) and files whose names are not
+/// identifiers are left out, as Python's import cannot reach them.
+fn python_files(root: &std::path::Path, dir: &str) -> std::io::Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut stack = vec![String::new()];
+    while let Some(relative) = stack.pop() {
+        let full = if relative.is_empty() {
+            root.join(dir)
+        } else {
+            root.join(dir).join(&relative)
+        };
+        for entry in std::fs::read_dir(&full)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = if relative.is_empty() {
+                name.clone()
+            } else {
+                format!("{relative}/{name}")
+            };
+            let kind = entry.file_type()?;
+            if kind.is_dir() && is_identifier(&name) && name != "__pycache__" {
+                stack.push(path);
+            } else if (kind.is_file() || kind.is_symlink())
+                && name.strip_suffix(".py").is_some_and(is_identifier)
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first == '_' || first.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+        && !PYTHON_KEYWORDS.contains(&name)
+}
+
+/// A `package = "dir";`: every `.py` file under the directory read as
+/// CPython reads it, compiled and analysed with its siblings known (so
+/// that imports between them resolve), each error at `file:line:col`.
+fn read_package(
+    lit: &LitStr,
+    exposed: &[(String, ReturnKind)],
+    item_modules: &[Option<String>],
+    submodules: &[Option<LitStr>],
+    options: &Options,
+    errors: &mut Errors,
+) -> Option<Package> {
+    let dir = lit.value().trim_end_matches('/').to_owned();
+    if std::path::Path::new(&dir).is_absolute() {
+        errors.push(syn::Error::new(
+            lit.span(),
+            "the package directory is relative to the crate's `Cargo.toml`, not absolute",
+        ));
+        return None;
+    }
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let found = Found {
+        exposed,
+        item_modules,
+        submodules,
+    };
+    read_package_in(&root, &dir, lit.span(), &found, options, errors)
+}
+
+/// What a package's declared functions ask of it.
+pub(crate) struct Found<'a> {
+    pub exposed: &'a [(String, ReturnKind)],
+    /// Each function's module, dotted.
+    pub item_modules: &'a [Option<String>],
+    pub submodules: &'a [Option<LitStr>],
+}
+
+/// The package in directory `dir` under `root`: see [`read_package`];
+/// errors at `span`.
+pub(crate) fn read_package_in(
+    root: &std::path::Path,
+    dir: &str,
+    span: Span,
+    found: &Found<'_>,
+    options: &Options,
+    errors: &mut Errors,
+) -> Option<Package> {
+    let Found {
+        exposed,
+        item_modules,
+        submodules,
+    } = *found;
+    let name = dir.rsplit('/').next().unwrap_or_default().to_owned();
+    if !is_identifier(&name) {
+        errors.push(syn::Error::new(
+            span,
+            format!("the package's name is its directory's: `{name}` is not a Python identifier"),
+        ));
+        return None;
+    }
+    let paths = match python_files(root, dir) {
+        Ok(paths) => paths,
+        Err(err) => {
+            errors.push(syn::Error::new(
+                span,
+                format!("cannot read the package directory `{dir}` (relative to the crate's `Cargo.toml`): {err}"),
+            ));
+            return None;
+        }
+    };
+    // (module, is_package, relative file or None, text, verbatim)
+    let mut modules: Vec<(String, bool, Option<String>, String, bool)> = Vec::new();
+    let mut failed = false;
+    for relative in &paths {
+        let path = format!("{dir}/{relative}");
+        let bytes = match std::fs::read(root.join(&path)) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                errors.push(syn::Error::new(
+                    span,
+                    format!("cannot read `{path}`: {err}"),
+                ));
+                failed = true;
+                continue;
+            }
+        };
+        let text = match python::decode_source(&bytes) {
+            Ok(text) => text,
+            Err(problem) => {
+                errors.push(syn::Error::new(
+                    span,
+                    format!("CPython cannot read `{path}`: {problem}"),
+                ));
+                failed = true;
+                continue;
+            }
+        };
+        let verbatim = text.as_bytes() == bytes.as_slice();
+        let stem = relative.trim_end_matches(".py");
+        let (module, is_package) = match stem.strip_suffix("__init__") {
+            Some(parent) => (parent.trim_end_matches('/').to_owned(), true),
+            None => (stem.to_owned(), false),
+        };
+        let dotted = if module.is_empty() {
+            name.clone()
+        } else {
+            format!("{name}.{}", module.replace('/', "."))
+        };
+        modules.push((dotted, is_package, Some(path), text, verbatim));
+    }
+    if failed {
+        return None;
+    }
+    // Directories without `__init__.py` (and the top one) are packages
+    // with an empty `__init__`.
+    let mut packages: Vec<String> = vec![name.clone()];
+    for (module, ..) in &modules {
+        let parts: Vec<&str> = module.split('.').collect();
+        for end in 1..parts.len() {
+            let parent = parts[..end].join(".");
+            if !packages.contains(&parent) {
+                packages.push(parent);
+            }
+        }
+    }
+    for (module, is_package, ..) in &modules {
+        if *is_package && !packages.contains(module) {
+            packages.push(module.clone());
+        }
+    }
+    for package in &packages {
+        if !modules.iter().any(|(module, ..)| module == package) {
+            modules.push((package.clone(), true, None, String::new(), true));
+        }
+    }
+    modules.sort_by(|a, b| a.0.cmp(&b.0));
+    // A declared function's module must be one of the package's.
+    for (index, module) in item_modules.iter().enumerate() {
+        let Some(module) = module else { continue };
+        if !modules.iter().any(|(found, ..)| found == module) {
+            let span = submodules
+                .get(index)
+                .cloned()
+                .flatten()
+                .map_or(span, |sub| sub.span());
+            let names: Vec<String> = modules
+                .iter()
+                .map(|(found, ..)| format!("`{found}`"))
+                .collect();
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "the package has no module `{module}`; its modules are {}",
+                    names.join(", ")
+                ),
+            ));
+            failed = true;
+        }
+    }
+    if failed {
+        return None;
+    }
+    let context_modules: Vec<(String, String)> = modules
+        .iter()
+        .map(|(module, _, _, text, _)| (module.clone(), text.clone()))
+        .collect();
+    let mut files = Vec::new();
+    for (module, is_package, path, text, verbatim) in modules {
+        let code_file = match &path {
+            Some(path) => path.clone(),
+            None => {
+                let sub = module[name.len()..]
+                    .trim_start_matches('.')
+                    .replace('.', "/");
+                if sub.is_empty() {
+                    format!("{dir}/__init__.py")
+                } else {
+                    format!("{dir}/{sub}/__init__.py")
+                }
+            }
+        };
+        let python = PySource {
+            text: text.clone(),
+            header_end: 0,
+            layout: Layout::File {
+                span,
+                path: code_file.clone(),
+            },
+        };
+        let own: Vec<(String, ReturnKind)> = exposed
+            .iter()
+            .zip(item_modules)
+            .filter(|(_, item)| item.as_deref() == Some(module.as_str()))
+            .map(|(exposed, _)| exposed.clone())
+            .collect();
+        let request = Request {
+            text,
+            mode: Mode::Module {
+                exposed: own,
+                package: Some(python::PackageContext {
+                    name: module.clone(),
+                    is_package,
+                    modules: context_modules.clone(),
+                    packages: packages.clone(),
+                }),
+            },
+            allow_missing_imports: options.allows(FindingKind::Import),
+            file: Some(code_file.clone()),
+            columns: (0, Vec::new()),
+        };
+        match python::check(&request) {
+            Ok(analysis) => files.push(PackageFile {
+                module,
+                is_package,
+                file: path.map(|path| ModuleFile { path, verbatim }),
+                code_file,
+                python,
+                analysis,
+            }),
+            Err(failure) => {
+                errors.push(spans::failure_error(&failure, &python, span));
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return None;
+    }
+    Some(Package {
+        name,
+        files,
+        function_modules: Vec::new(),
+    })
 }
 
 /// The `.py` file named by `lit`, relative to the crate's `Cargo.toml`,

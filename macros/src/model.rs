@@ -212,6 +212,36 @@ pub struct Module {
     pub code: Option<ModuleCode>,
     /// Code [`Code::Member`] (or [`Code::Stub`]), each.
     pub functions: Vec<Function>,
+    /// A `package`: its files (then `code` is `None`), and for each of
+    /// `functions` the dotted name of the module it comes from.
+    pub package: Option<Package>,
+    /// `#[py(reload)]`: in debug builds, a changed file runs again.
+    pub reload: bool,
+}
+
+/// A `py_module!` package: a directory of `.py` files.
+pub struct Package {
+    /// The package's import name: the directory's last component.
+    pub name: String,
+    /// Every module of the package, the top-level `__init__` first.
+    pub files: Vec<PackageFile>,
+    /// For each function of the module, its module's dotted name.
+    pub function_modules: Vec<String>,
+}
+
+/// One module of a package.
+pub struct PackageFile {
+    /// Dotted (`pkg.util`; `pkg` for the top-level `__init__`).
+    pub module: String,
+    /// An `__init__.py` (or a directory without one).
+    pub is_package: bool,
+    /// The file, relative to `Cargo.toml`; `None` for a directory without
+    /// `__init__.py` (an empty module).
+    pub file: Option<ModuleFile>,
+    /// The name its code is compiled with (`__file__`).
+    pub code_file: String,
+    pub python: PySource,
+    pub analysis: Analysis,
 }
 
 /// A module's `.py` file.

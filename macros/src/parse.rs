@@ -76,6 +76,12 @@ pub struct ModuleInput {
     /// `None` after an error: the module is emitted with stubs.
     pub source: Option<ModuleSource>,
     pub items: Vec<ModuleItem>,
+    /// For each item, the package module it comes from,
+    /// `#[py(module = "util")]` (a `package` only; `None`: the package's
+    /// `__init__`).
+    pub submodules: Vec<Option<LitStr>>,
+    /// `#[py(reload)]` on the module: hot reload in debug builds.
+    pub reload: Option<Span>,
 }
 
 pub enum ModuleSource {
@@ -83,6 +89,8 @@ pub enum ModuleSource {
     Inline(LitStr),
     /// `file = "….py";`
     File(LitStr),
+    /// `package = "dir";`: a directory of `.py` files.
+    Package(LitStr),
 }
 
 /// A function the module exposes.
@@ -442,6 +450,7 @@ pub fn module_input(input: TokenStream, errors: &mut Errors) -> Option<ModuleInp
             ));
         }
         let (py_attrs, attrs) = parse_attrs(input)?;
+        let (reload, py_attrs) = take_reload(py_attrs);
         let vis: syn::Visibility = input.parse()?;
         let _: Token![mod] = input.parse()?;
         let ident: Ident = input.parse()?;
@@ -454,6 +463,8 @@ pub fn module_input(input: TokenStream, errors: &mut Errors) -> Option<ModuleInp
             ident,
             source: None,
             items: Vec::new(),
+            submodules: Vec::new(),
+            reload,
         };
         let mut sources = 0;
         while !content.is_empty() {
@@ -465,7 +476,7 @@ pub fn module_input(input: TokenStream, errors: &mut Errors) -> Option<ModuleInp
         if sources == 0 {
             errors.push(syn::Error::new(
                 braces.span.join(),
-                "the module needs its Python: `source = r#\"…\"#;` or `file = \"….py\";`",
+                "the module needs its Python: `source = r#\"…\"#;`, `file = \"….py\";` or `package = \"dir\";`",
             ));
         }
         if !input.is_empty() {
@@ -498,17 +509,19 @@ fn parse_module_entry(
             ModuleSource::Inline(value)
         } else if key == "file" {
             ModuleSource::File(value)
+        } else if key == "package" {
+            ModuleSource::Package(value)
         } else {
             return Err(syn::Error::new(
                 key.span(),
-                "expected `source = \"…\";` (the Python inline) or `file = \"….py\";` (relative to the crate's Cargo.toml)",
+                "expected `source = \"…\";` (the Python inline), `file = \"….py\";` or `package = \"dir\";` (relative to the crate's Cargo.toml)",
             ));
         };
         *sources += 1;
         if *sources > 1 {
             errors.push(syn::Error::new(
                 key.span(),
-                "the module has one source: either `source` or `file`, once",
+                "the module has one source: `source`, `file` or `package`, once",
             ));
             module.source = None;
         } else {
@@ -518,6 +531,7 @@ fn parse_module_entry(
     }
     if starts_def(content) {
         let (py_attrs, attrs) = parse_attrs(content)?;
+        let (submodule, py_attrs) = take_submodule(py_attrs, errors);
         let vis: syn::Visibility = content.parse()?;
         let _def: Ident = content.parse()?;
         let name: Ident = content.parse()?;
@@ -527,6 +541,7 @@ fn parse_module_entry(
             ));
         }
         let _: Token![;] = content.parse()?;
+        module.submodules.push(submodule);
         module.items.push(ModuleItem::Def(DeclaredDef {
             attrs,
             py_attrs,
@@ -536,6 +551,7 @@ fn parse_module_entry(
         return Ok(());
     }
     let (py_attrs, attrs) = parse_attrs(content)?;
+    let (submodule, py_attrs) = take_submodule(py_attrs, errors);
     let vis: syn::Visibility = content.parse()?;
     let sig: Signature = content.parse()?;
     if content.peek(syn::token::Brace) {
@@ -549,6 +565,7 @@ fn parse_module_entry(
     } else {
         let _: Token![;] = content.parse()?;
     }
+    module.submodules.push(submodule);
     module.items.push(ModuleItem::Fn(Box::new(ItemFn {
         attrs,
         py_attrs,
@@ -557,6 +574,64 @@ fn parse_module_entry(
         body: None,
     })));
     Ok(())
+}
+
+/// Splits `#[py(module = "name")]` (which package module a declared
+/// function comes from) off the other `#[py(...)]` attributes.
+fn take_submodule(attrs: Vec<Attribute>, errors: &mut Errors) -> (Option<LitStr>, Vec<Attribute>) {
+    let mut found = None;
+    let mut rest = Vec::new();
+    for attr in attrs {
+        let mut value = None;
+        let is_module = attr
+            .parse_nested_meta(|meta| {
+                if meta.path.is_ident("module") {
+                    value = Some(meta.value()?.parse::<LitStr>()?);
+                    Ok(())
+                } else {
+                    Err(meta.error("not `module`"))
+                }
+            })
+            .is_ok();
+        match value {
+            Some(value) if is_module => {
+                if found.is_some() {
+                    errors.push(syn::Error::new(
+                        value.span(),
+                        "a function comes from one package module: one `#[py(module = \"…\")]`",
+                    ));
+                }
+                found = Some(value);
+            }
+            _ => rest.push(attr),
+        }
+    }
+    (found, rest)
+}
+
+/// Splits `#[py(reload)]` off a module's `#[py(...)]` attributes.
+fn take_reload(attrs: Vec<Attribute>) -> (Option<Span>, Vec<Attribute>) {
+    let mut found = None;
+    let mut rest = Vec::new();
+    for attr in attrs {
+        let mut at = None;
+        let is_reload = attr
+            .parse_nested_meta(|meta| {
+                if meta.path.is_ident("reload") && meta.input.is_empty() {
+                    at = Some(meta.path.span());
+                    Ok(())
+                } else {
+                    Err(meta.error("not `reload`"))
+                }
+            })
+            .is_ok();
+        if let (true, Some(at)) = (is_reload, at) {
+            found = Some(at);
+        } else {
+            rest.push(attr);
+        }
+    }
+    (found, rest)
 }
 
 /// Whether a group is delimited (not an invisible group from another macro).

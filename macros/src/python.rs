@@ -380,8 +380,26 @@ pub enum Mode {
         /// Free names are captures, not errors.
         closure: bool,
     },
-    /// A module; `exposed` are the functions Rust calls.
-    Module { exposed: Vec<(String, ReturnKind)> },
+    /// A module; `exposed` are the functions Rust calls. `package`: a
+    /// file of a `package`, whose imports of its siblings resolve against
+    /// the package's files.
+    Module {
+        exposed: Vec<(String, ReturnKind)>,
+        package: Option<PackageContext>,
+    },
+}
+
+/// What the analysis of one file of a package knows of the package.
+#[derive(Clone)]
+pub struct PackageContext {
+    /// The file's module, dotted (`pkg.util`; `pkg` for its `__init__`).
+    pub name: String,
+    /// The file is an `__init__.py`.
+    pub is_package: bool,
+    /// Every module of the package: its dotted name and decoded source.
+    pub modules: Vec<(String, String)>,
+    /// The dotted names that are packages (directories).
+    pub packages: Vec<String>,
 }
 
 /// `bytes`, a source file, decoded as CPython decodes one: a UTF-8 byte
@@ -613,8 +631,20 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
             scope.set_item("return_kind", kind.as_str())?;
             scope.set_item("closure", *closure)?;
         }
-        Mode::Module { exposed } => {
+        Mode::Module { exposed, package } => {
             scope.set_item("mode", "module")?;
+            if let Some(package) = package {
+                let context = PyDict::new(py);
+                context.set_item("name", &package.name)?;
+                context.set_item("is_package", package.is_package)?;
+                let modules = PyDict::new(py);
+                for (name, text) in &package.modules {
+                    modules.set_item(name, text)?;
+                }
+                context.set_item("modules", modules)?;
+                context.set_item("packages", &package.packages)?;
+                scope.set_item("package", context)?;
+            }
             let exposed: Vec<(&str, &str)> = exposed
                 .iter()
                 .map(|(name, kind)| (name.as_str(), kind.as_str()))

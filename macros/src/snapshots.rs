@@ -58,6 +58,16 @@ const CASES: &[(&str, &str, &str)] = &[
         "fn total(start: i64, #[py(args)] values: &[i64], #[py(keyword, default = \"','\")] sep: Option<&str>, #[py(keyword)] end: &str, #[py(kwargs)] named: HashMap<String, i64>) -> String {\n    return sep.join(str(v) for v in (start, *values, *named.values())) + end\n}",
     ),
     (
+        "module_package",
+        "py_module",
+        "mod conv {\n    package = \"tests/fixtures/conv\";\n    pub fn to_celsius(f: f64) -> f64;\n    #[py(module = \"scale\")]\n    pub fn twice(x: i64) -> i64;\n}",
+    ),
+    (
+        "module_reload",
+        "py_module",
+        "#[py(reload)]\nmod units {\n    file = \"tests/fixtures/units.py\";\n    pub fn to_celsius(f: f64) -> f64;\n}",
+    ),
+    (
         "stub_after_error",
         "py_fn",
         "fn broken(a: i64) -> i64 {\n    return a +\n}",

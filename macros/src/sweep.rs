@@ -693,7 +693,7 @@ fn importable(name: &str) -> bool {
 /// Names CPython's own files leave undefined on purpose (tests of
 /// `NameError`, code that is only compiled, pickled or never run), or that
 /// only exist in a package (`__path__`): `(file, name)`, on any version.
-const UNDEFINED_ON_PURPOSE: &[(&str, &str)] = &[
+pub(crate) const UNDEFINED_ON_PURPOSE: &[(&str, &str)] = &[
     // distutils/tests/test_versionpredicate.py: never imported `unittest` (under `__main__`).
     ("distutils/tests/test_versionpredicate.py", "unittest"),
     // idlelib/config_key.py: names a class renamed since (under `__main__`).

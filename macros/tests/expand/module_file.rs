@@ -18,6 +18,8 @@ mod units {
                 marshal: /* the build's CPython's */,
                 checksum: /* the build's CPython's */,
             }),
+            package: ::core::option::Option::None,
+            reload: ::core::option::Option::None,
         });
     }
     pub fn to_celsius(f: f64) -> ::pyfn::Result<f64> {

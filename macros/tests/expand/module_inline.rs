@@ -15,6 +15,8 @@ pub mod geometry {
                 marshal: /* the build's CPython's */,
                 checksum: /* the build's CPython's */,
             }),
+            package: ::core::option::Option::None,
+            reload: ::core::option::Option::None,
         });
     }
     pub fn area(r: f64, n: Option<i64>) -> ::pyfn::Result<f64> {

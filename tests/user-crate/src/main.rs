@@ -24,9 +24,18 @@ py_module! {
     }
 }
 
+py_module! {
+    /// A package of the crate: editing any of its files rebuilds the crate.
+    mod textkit {
+        package = "python/textkit";
+        pub fn shout(text: &str) -> String;
+    }
+}
+
 fn main() -> pyfn::Result<()> {
     assert_eq!(add(2, 3)?, 5);
     println!("python {}", interpreter()?);
+    println!("{}", textkit::shout("pyfn")?);
     println!("{}", greeting::greet("pyfn")?);
     Ok(())
 }

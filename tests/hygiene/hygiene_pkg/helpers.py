@@ -1,0 +1,2 @@
+def twice(cell: int) -> int:
+    return 2 * cell

@@ -1,0 +1,5 @@
+from .util import greet
+
+
+def hello(name):
+    return greet(name) + "!"

@@ -1,0 +1,5 @@
+from .words import MARK, emphasise
+
+
+def shout(text):
+    return emphasise(text.upper())

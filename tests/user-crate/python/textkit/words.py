@@ -1,0 +1,5 @@
+MARK = "!"
+
+
+def emphasise(text):
+    return text + MARK
