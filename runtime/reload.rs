@@ -211,6 +211,10 @@ def check(namespace, declared):
     return None
 "#;
 
+/// One declared function as the checker takes it: its name, parameters,
+/// which Rust may leave out, and how each is passed.
+type DeclaredRow<'a> = (&'a str, Vec<&'a str>, Vec<bool>, Vec<&'a str>);
+
 /// The mismatch between the declared functions of `module` and what
 /// `namespace` now holds, or `None`.
 pub(crate) fn check_signatures(
@@ -226,7 +230,7 @@ pub(crate) fn check_signatures(
         py.run(CHECK, Some(&scope), None)?;
         Ok(scope.get_item("check")?.unbind())
     })?;
-    let declared: Vec<(&str, Vec<&str>, Vec<bool>, Vec<&str>)> = declared
+    let declared: Vec<DeclaredRow<'_>> = declared
         .iter()
         .filter(|declared| declared.module == module)
         .map(|declared| {
