@@ -689,6 +689,38 @@ fn macro_input() -> impl Strategy<Value = String> {
     ]
 }
 
+/// `input` after the outer attributes it starts with (`#[…]`, brackets
+/// balanced), trimmed.
+fn after_attributes(input: &str) -> &str {
+    let mut rest = input.trim_start();
+    while let Some(attribute) = rest.strip_prefix('#').map(str::trim_start) {
+        if !attribute.starts_with('[') {
+            break;
+        }
+        let mut depth = 0;
+        let Some(end) = attribute.char_indices().find_map(|(at, c)| {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(at)
+        }) else {
+            break;
+        };
+        rest = attribute[end + 1..].trim_start();
+    }
+    rest
+}
+
+#[test]
+fn after_attributes_skips_options() {
+    assert_eq!(after_attributes(r#" #[py(default = "1")] | fn"#), "| fn");
+    assert_eq!(after_attributes("#[a] #[b[c]] |x| x"), "|x| x");
+    assert_eq!(after_attributes("fn f() {}"), "fn f() {}");
+    assert_eq!(after_attributes("#[unclosed"), "#[unclosed");
+}
+
 #[test]
 fn the_whole_macro_answers_every_input() {
     let _serial = serial();
@@ -708,7 +740,8 @@ fn the_whole_macro_answers_every_input() {
         prop_assert!(!text.is_empty(), "no output for {input:?}");
         // Well-formed Rust: items (code or errors) for items, an expression
         // (errors inside it) for a closure.
-        let closure = input.trim_start().starts_with(['|', 'm']);
+        // A closure may have `#[py(…)]` options before its `|`.
+        let closure = after_attributes(&input).starts_with(['|', 'm']);
         if !closure {
             prop_assert!(
                 syn::parse2::<syn::File>(out).is_ok(),
