@@ -84,10 +84,15 @@ py_module! {
 
             def scaled(x, factor=2, /, *, offset=0):
                 return x * factor + offset
+
+            def wrap(text, *, left="[", right="]"):
+                return left + text + right
         "#;
         pub fn render(text: &str, #[py(keyword)] width: Option<usize>, #[py(keyword)] upper: bool) -> String;
         pub def typed;
         pub fn scaled(x: i64, factor: Option<i64>, #[py(keyword)] offset: Option<i64>) -> i64;
+        // By name, so in any order.
+        pub fn wrap(text: &str, #[py(keyword)] right: Option<&str>, #[py(keyword)] left: Option<&str>) -> String;
     }
 }
 
@@ -101,6 +106,9 @@ fn module_keyword_only() -> pyfn::Result<()> {
     assert_eq!(kw_module::scaled(3, None, None)?, 6);
     assert_eq!(kw_module::scaled(3, Some(3), Some(1))?, 10);
     assert_eq!(kw_module::scaled(3, None, Some(1))?, 7);
+    assert_eq!(kw_module::wrap("x", None, None)?, "[x]");
+    assert_eq!(kw_module::wrap("x", Some(">"), None)?, "[x>");
+    assert_eq!(kw_module::wrap("x", Some(")"), Some("("))?, "(x)");
     Ok(())
 }
 

@@ -1297,7 +1297,6 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
     };
     // The Python parameters Rust passes.
     let mut passed: Vec<&str> = Vec::new();
-    let mut last_keyword: Option<(usize, &str)> = None;
     let mut positional_index = 0;
     for param in function.params.iter_mut() {
         let matched = match param.kind {
@@ -1343,23 +1342,8 @@ fn match_signature(function: &mut Function, signature: &PySignature, errors: &mu
                 Some(*py)
             }
             ParamKind::Keyword => {
-                if let Some((at, py)) = keyword
-                    .iter()
-                    .enumerate()
-                    .find(|(_, py)| py.name == param.py_name)
-                {
-                    if let Some((before, before_name)) = last_keyword
-                        && before > at
-                    {
-                        errors.push(syn::Error::new(
-                            param.ident.span(),
-                            format!(
-                                "keyword-only parameters go in the order of `{name}`'s `def`: `{}` comes before `{before_name}` there",
-                                py.name
-                            ),
-                        ));
-                    }
-                    last_keyword = Some((at, &py.name));
+                // By name: in any order.
+                if let Some(py) = keyword.iter().find(|py| py.name == param.py_name) {
                     Some(*py)
                 } else if let Some(py) = positional.iter().find(|py| py.name == param.py_name) {
                     if py.positional_only {

@@ -19,7 +19,8 @@ py_module! {
         pub fn render(text: &str, width: Option<usize>) -> String;
         // `factor` is positional-only: it cannot go by name.
         pub fn scaled(x: i64, #[py(keyword)] factor: Option<i64>) -> i64;
-        // Keyword-only parameters in the `def`'s order; `left` has no default.
+        // `left` has no default. (Keyword-only parameters go by name, in
+        // any order: `span` is accepted.)
         pub fn pad(text: &str, #[py(keyword)] right: Option<usize>, #[py(keyword)] margin: usize) -> String;
         pub fn span(text: &str, #[py(keyword)] end: Option<usize>, #[py(keyword)] start: Option<usize>) -> String;
     }
