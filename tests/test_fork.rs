@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use pyfn::py_fn;
 use pyfn::pyo3::ffi;
 use pyfn::pyo3::prelude::*;
+use pyfn::{py_fn, py_module};
 
 py_fn! {
     fn add(a: i64, b: i64) -> i64 {
@@ -59,6 +59,27 @@ py_fn! {
         import importlib
         return importlib.import_module(name).__name__
     "#}
+}
+
+py_module! {
+    /// Polled on every call (debug builds): its watch and version locks
+    /// are taken by the threads that call it.
+    #[py(reload)]
+    mod watched {
+        file = "tests/python/fork_reload.py";
+        pub fn triple(x: i64) -> i64;
+    }
+}
+
+py_module! {
+    /// A package: its modules come from pyfn's finder on `sys.meta_path`.
+    #[py(reload)]
+    mod shapes {
+        package = "tests/python/shapes";
+        pub fn area(w: i64, h: i64) -> i64;
+        #[py(module = "util")]
+        pub fn double(x: i64) -> i64;
+    }
 }
 
 /// How long a child may take before it counts as hung.
@@ -499,4 +520,55 @@ impl Drop for Churn {
             let _ = thread.join();
         }
     }
+}
+
+/// Forks while threads call a `#[py(reload)]` module and a package (each
+/// call polls the files, under pyfn's locks, with the GIL held): the
+/// child calls both, from the
+/// forking thread and from a new one.
+#[test]
+fn fork_while_threads_call_reloadable_modules_and_packages() {
+    let _serial = one_at_a_time();
+    let stop = Arc::new(AtomicBool::new(false));
+    let callers: Vec<JoinHandle<()>> = (0..3)
+        .map(|index| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    assert_eq!(watched::triple(index).unwrap(), 3 * index);
+                    if index > 0 {
+                        assert_eq!(shapes::double(index).unwrap(), 2 * index);
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut hung = 0;
+    let mut failed = 0;
+    for round in 0..100 {
+        let code = fork_and_wait(move || {
+            let here = watched::triple(round).ok() == Some(3 * round)
+                && shapes::area(2, round).ok() == Some(2 * round);
+            let there = std::thread::spawn(move || {
+                shapes::double(round).ok() == Some(2 * round) && watched::triple(1).ok() == Some(3)
+            })
+            .join()
+            .unwrap_or(false);
+            here && there
+        });
+        match code {
+            Some(0) => {}
+            Some(_) => failed += 1,
+            None => hung += 1,
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for caller in callers {
+        caller.join().expect("a caller panicked");
+    }
+    assert_eq!(
+        (hung, failed),
+        (0, 0),
+        "(children hung, children failed) of 100"
+    );
 }
