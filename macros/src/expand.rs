@@ -82,7 +82,6 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
     if let Some(package) = module.package.as_ref().filter(|_| ok) {
         return package_module(module, package);
     }
-    let ident = &module.ident;
     // The module's static lives in a private module of its own, which no
     // parameter name can shadow (modules are in the type namespace).
     let private = Ident::new("__pyfn", Span::call_site());
@@ -149,20 +148,7 @@ pub fn module(module: &Module, ok: bool) -> TokenStream {
                 });
         }
     });
-    let attrs = &module.attrs;
-    let vis = &module.vis;
-    quote! {
-        #(#attrs)*
-        #vis mod #ident {
-            // Types in the signatures are named as in the enclosing module.
-            #[allow(unused_imports)]
-            use super::*;
-            mod #private {
-                #module_static
-            }
-            #(#items)*
-        }
-    }
+    rust_module(module, &private, quote!(#module_static), items)
 }
 
 /// The path `include_str!` reads a module's `.py` file from: the one the
@@ -182,7 +168,6 @@ fn module_file(path: &str) -> TokenStream {
 /// A `py_module!` package: one static for the package (every file
 /// embedded), one per module that declared functions come from.
 fn package_module(module: &Module, package: &Package) -> TokenStream {
-    let ident = &module.ident;
     let private = Ident::new("__pyfn", Span::call_site());
     let files = package.files.iter().map(|file| {
         let name = &file.module;
@@ -266,6 +251,28 @@ fn package_module(module: &Module, package: &Package) -> TokenStream {
             let cell = format_ident!("MODULE_{}", index);
             item(function, Some(("", None)), Some(&quote!(#private::#cell)))
         });
+    let statics = quote! {
+        // Every file of the package, imported through pyfn's finder.
+        pub(super) static PACKAGE: ::pyfn::__private::Package =
+            ::pyfn::__private::Package::new(::pyfn::__private::PackageSpec {
+                name: #name,
+                files: &[#(#files),*],
+                reload: #reload,
+            });
+        #(#statics)*
+    };
+    rust_module(module, &private, statics, items)
+}
+
+/// The Rust module a `py_module!` becomes: its `items` (the declared
+/// functions), and `statics` in a private module of their own.
+fn rust_module(
+    module: &Module,
+    private: &Ident,
+    statics: TokenStream,
+    items: impl Iterator<Item = TokenStream>,
+) -> TokenStream {
+    let ident = &module.ident;
     let attrs = &module.attrs;
     let vis = &module.vis;
     quote! {
@@ -275,14 +282,7 @@ fn package_module(module: &Module, package: &Package) -> TokenStream {
             #[allow(unused_imports)]
             use super::*;
             mod #private {
-                // Every file of the package, imported through pyfn's finder.
-                pub(super) static PACKAGE: ::pyfn::__private::Package =
-                    ::pyfn::__private::Package::new(::pyfn::__private::PackageSpec {
-                        name: #name,
-                        files: &[#(#files),*],
-                        reload: #reload,
-                    });
-                #(#statics)*
+                #statics
             }
             #(#items)*
         }
