@@ -105,7 +105,7 @@ impl Module {
             .map_err(|err| fail("cannot read the file", Some(err)))?;
         let code = crate::reload::compile(py, &source, spec.file)
             .map_err(|err| fail("the new source does not compile", Some(err)))?;
-        let globals = new_globals(py, spec.module, spec.file)
+        let globals = new_globals(py, spec.name(), spec.file)
             .map_err(|err| fail("cannot create the module's globals", Some(err)))?;
         // Kept for tracebacks (debug builds only, once per reload).
         let lines: &'static str = Box::leak(source.into_boxed_str());
@@ -173,7 +173,7 @@ impl Module {
                     );
                     (code, lines)
                 };
-                let globals = new_globals(py, spec.module, spec.file)
+                let globals = new_globals(py, spec.name(), spec.file)
                     .map_err(|err| fail("cannot create the module's globals", err))?;
                 PyModule::import(py, "builtins")
                     .and_then(|builtins| builtins.getattr("exec"))

@@ -52,7 +52,9 @@ pub struct ModuleSpec {
     pub source: &'static str,
     /// The file named in tracebacks: the `.py` file, or the `.rs` file.
     pub file: &'static str,
-    /// `__name__`: the Rust module's path.
+    /// `module_path!()` where the module's static is: inside the private
+    /// module of the `py_module!`'s Rust module (`crate::colors::__pyfn`).
+    /// [`ModuleSpec::name`] is its `__name__`.
     pub module: &'static str,
     /// The line of `columns[0]`.
     pub columns_from: usize,
@@ -70,6 +72,15 @@ pub struct ModuleSpec {
     pub package: Option<(&'static Package, &'static str)>,
     /// `#[py(reload)]` of a `file =` module, in a debug build.
     pub reload: Option<&'static Reload>,
+}
+
+impl ModuleSpec {
+    /// `__name__` of the module's namespace: the path of the Rust module
+    /// the `py_module!` makes (`crate::colors`), as a `py_fn!` function's
+    /// is the `module_path!()` it is in.
+    pub(crate) fn name(&self) -> &'static str {
+        self.module.strip_suffix("::__pyfn").unwrap_or(self.module)
+    }
 }
 
 /// What the macro knows about a `py_module!` package.

@@ -327,3 +327,24 @@ fn a_file_in_latin1_runs() -> pyfn::Result<()> {
     assert_eq!(latin1::cafe()?, "caf\u{e9}");
     Ok(())
 }
+
+py_module! {
+    /// What Python sees of the module: its `__name__`, and a class's
+    /// `__module__` (in reprs and pickles).
+    mod named {
+        source = r#"
+            class Point:
+                pass
+
+            def names():
+                return (__name__, Point.__module__)
+        "#;
+        pub fn names() -> (String, String);
+    }
+}
+
+#[test]
+fn a_module_is_named_by_its_rust_path() {
+    let expected = format!("{}::named", module_path!());
+    assert_eq!(named::names().unwrap(), (expected.clone(), expected));
+}
