@@ -33,6 +33,9 @@
 #                level whose signature cannot be read without running it
 #   defined      (module mode) the names of all top-level functions,
 #                classes and aliases
+#   defs         (module mode) every `def`, at any depth: its name, first
+#                and last line, whether it is at the top level, and whether
+#                it has an annotation (a parameter's or the return's)
 
 import ast
 import builtins
@@ -48,6 +51,7 @@ captures = []
 signatures = {}
 opaque = []
 defined = []
+defs = []
 _lines = source.split("\n")
 # The builtins, with those only some platforms have (`WindowsError`), and
 # `_`, which `gettext.install()` adds to the builtins of a running program.
@@ -1266,3 +1270,20 @@ else:
         if not allow_missing_imports:
             # Rust calls it: its own imports run.
             check_imports(_def.body)
+
+    def _annotated(function):
+        args = function.args
+        every = (list(getattr(args, "posonlyargs", [])) + list(args.args) + list(args.kwonlyargs)
+                 + [a for a in (args.vararg, args.kwarg) if a is not None])
+        return function.returns is not None or any(a.annotation is not None for a in every)
+
+    _top = {id(node) for node in _tree.body}
+    for _node in ast.walk(_tree):
+        if isinstance(_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs.append({
+                "name": _node.name,
+                "start": _node.lineno,
+                "end": getattr(_node, "end_lineno", None) or _node.lineno,
+                "top": id(_node) in _top,
+                "annotated": _annotated(_node),
+            })

@@ -159,7 +159,15 @@ fn type_check(function: &Function, python: &PySource, text: &str, errors: &mut E
         })
         .collect();
     let annotated = with_typing_names(&annotated, &function.py_name);
-    report(&function.options, python, whole, &annotated, &[], errors)
+    report(
+        &function.options,
+        python,
+        whole,
+        &annotated,
+        &[],
+        &[],
+        errors,
+    )
 }
 
 /// The names of `typing` a `def`-form function's own annotations may use
@@ -210,12 +218,15 @@ fn allowed(options: &crate::model::Options, found: &typecheck::Diagnostic) -> bo
 /// tokens; `true` when it found nothing.
 /// `inserted` lists the annotations added to the user's lines: columns
 /// after them are moved back to where the user wrote them.
+/// `unchecked`: the line ranges of the bodies whose errors are not
+/// reported (a module's unannotated `def`s, see [`unchecked_defs`]).
 fn report(
     options: &crate::model::Options,
     python: &PySource,
     whole: Span,
     text: &str,
     inserted: &[Insertion],
+    unchecked: &[(usize, usize)],
     errors: &mut Errors,
 ) -> bool {
     let found = match typecheck::check(text) {
@@ -228,6 +239,11 @@ fn report(
     let found: Vec<_> = found
         .into_iter()
         .filter(|found| !typecheck::superseded(found) && !allowed(options, found))
+        .filter(|found| {
+            !unchecked
+                .iter()
+                .any(|&(start, end)| (start..=end).contains(&found.start.line))
+        })
         .collect();
     for diagnostic in &found {
         errors.push(spans::error_at(
@@ -298,6 +314,7 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
             module.ident.span(),
             &insert(&code.python.text, &inserted),
             &inserted,
+            &unchecked_defs(module, &code.analysis),
             errors,
         );
     }
@@ -342,6 +359,54 @@ fn findings(
         errors.push(error);
     }
     findings.is_empty()
+}
+
+/// The bodies of a module whose type errors are not reported, as mypy
+/// does not check a function without annotations (gradual typing: code
+/// written without types is not judged by them): the line ranges of every
+/// `def` that has no annotation of its own and is not a declared function
+/// (those get the Rust signature's), less the `def`s inside them that are
+/// annotated, which are checked.
+fn unchecked_defs(module: &Module, analysis: &python::Analysis) -> Vec<(usize, usize)> {
+    let defs = &analysis.defs;
+    // The `def` headers of the declared functions (an alias's: its
+    // target's).
+    let declared: Vec<usize> = analysis
+        .signatures
+        .iter()
+        .filter(|(name, signature)| {
+            !signature.class && module.functions.iter().any(|f| &f.py_name == name)
+        })
+        .filter_map(|(_, signature)| signature.colon_at.map(|at| at.line))
+        .collect();
+    let typed = |def: &python::Def| {
+        def.annotated
+            || (def.top
+                && (module.functions.iter().any(|f| f.py_name == def.name)
+                    || declared
+                        .iter()
+                        .any(|line| (def.start..=def.end).contains(line))))
+    };
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    for def in defs.iter().filter(|def| !typed(def)) {
+        // Split around the annotated `def`s nested in it.
+        let mut from = def.start;
+        let mut inner: Vec<&python::Def> = defs
+            .iter()
+            .filter(|other| typed(other) && other.start > def.start && other.end <= def.end)
+            .collect();
+        inner.sort_by_key(|other| other.start);
+        for other in inner {
+            if other.start > from {
+                lines.push((from, other.start - 1));
+            }
+            from = from.max(other.end + 1);
+        }
+        if from <= def.end {
+            lines.push((from, def.end));
+        }
+    }
+    lines
 }
 
 /// Text added to a line of the checked text, at a column (in chars).

@@ -499,8 +499,23 @@ pub struct Analysis {
     /// Module mode: exposed names the module binds whose signature cannot
     /// be read without running it (checked at run time only).
     pub opaque: Vec<String>,
+    /// Module mode: every `def`, at any depth.
+    pub defs: Vec<Def>,
     /// The compiled code, when the request named a file.
     pub bytecode: Option<Bytecode>,
+}
+
+/// A `def` of a module: where it is and whether it is annotated.
+#[derive(Debug, Clone)]
+pub struct Def {
+    pub name: String,
+    /// Its `def` line and its last line (1-based).
+    pub start: usize,
+    pub end: usize,
+    /// At the module's top level.
+    pub top: bool,
+    /// A parameter or the return has an annotation.
+    pub annotated: bool,
 }
 
 /// The kinds of finding `analyze.py` reports.
@@ -708,6 +723,18 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
     }
     if let Some(defined) = scope.get_item("defined")? {
         analysis.defined = defined.extract()?;
+    }
+    if let Some(defs) = scope.get_item("defs")? {
+        for def in defs.try_iter()? {
+            let def = def?;
+            analysis.defs.push(Def {
+                name: def.get_item("name")?.extract()?,
+                start: def.get_item("start")?.extract()?,
+                end: def.get_item("end")?.extract()?,
+                top: def.get_item("top")?.extract()?,
+                annotated: def.get_item("annotated")?.extract()?,
+            });
+        }
     }
     Ok(analysis)
 }
