@@ -234,6 +234,11 @@ fn module_args_and_kwargs() -> pyfn::Result<()> {
 py_module! {
     mod shapes {
         source = r#"
+            # `typing` first: CPython's `dataclasses` reads it from
+            # `sys.modules` without the import lock, and another test's
+            # thread may be importing it ("partially initialized module
+            # 'typing' has no attribute 'ClassVar'", seen on 3.12).
+            import typing
             import dataclasses
             from dataclasses import dataclass, field
 
@@ -324,6 +329,7 @@ py_module! {
     /// `kw_only` is CPython 3.10's: on 3.9 this module raises when it runs.
     mod keyword_dataclass {
         source = r#"
+            import typing  # before `dataclasses`: see `shapes`
             import dataclasses
 
             @dataclasses.dataclass(kw_only=True)
@@ -392,6 +398,7 @@ struct PointData {
 py_module! {
     mod points {
         source = r#"
+            import typing  # before `dataclasses`: see `shapes`
             from dataclasses import dataclass
 
             @dataclass
