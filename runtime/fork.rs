@@ -23,7 +23,9 @@
 //!   before 3.12, `PyOS_AfterFork_Child` waits for it forever, gh-112275).
 //! - **parent**: releases those locks, `PyOS_AfterFork_Parent`, and
 //!   gives the GIL back if prepare took it.
-//! - **child**: resets the reaper (no reaper thread in the child; the
+//! - **child**: counts the fork (a value another thread was building,
+//!   [`crate::once::Once`], is built again in the child), resets the
+//!   reaper (no reaper thread in the child; the
 //!   queued states are deleted with the other threads' states), then
 //!   `PyOS_AfterFork_Child` and gives the GIL back likewise: the child's
 //!   threads, the forking one and new ones, call Python as usual.
@@ -204,6 +206,7 @@ extern "C" fn parent() {
 
 /// The `pthread_atfork` child handler: in the child, on its only thread.
 extern "C" fn child() {
+    crate::once::forked();
     crate::thread::after_fork_child();
     let prepared = take_prepared();
     if prepared != NOTHING {

@@ -9,7 +9,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyfn_common::CLOSURE_OUTER;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::code::PyCodeInput;
 use pyo3::types::{PyAnyMethods, PyCode, PyDict, PyDictMethods, PyModule, PyString, PyTuple};
 use pyo3::{Bound, Py, PyAny, PyErr, Python, ffi};
@@ -28,7 +27,7 @@ use crate::spec::{Bytecode, ModuleSpec, Spec};
 #[doc(hidden)]
 pub struct Module {
     spec: ModuleSpec,
-    globals: PyOnceLock<Py<PyDict>>,
+    globals: crate::once::Once<Py<PyDict>>,
     /// `#[py(reload)]`: when the file was last looked at.
     watch: crate::reload::Watch,
     /// After a reload: its generation (from 1) and the new namespace.
@@ -48,7 +47,7 @@ impl Module {
     pub const fn new(spec: ModuleSpec) -> Self {
         Module {
             spec,
-            globals: PyOnceLock::new(),
+            globals: crate::once::Once::new(),
             watch: crate::reload::Watch::new(),
             current: Mutex::new(None),
         }
@@ -131,70 +130,85 @@ impl Module {
     fn globals<'py>(&self, py: Python<'py>, caller: &'static str) -> Result<&Bound<'py, PyDict>> {
         let fail = |context: &str, err: PyErr| Error::build_failed(py, caller, context, Some(err));
         self.globals
-            .get_or_try_init(py, || {
-                let spec = &self.spec;
-                if let Some((package, module)) = spec.package {
-                    return package.import(py, module, caller).map(Bound::unbind);
-                }
-                // An inline source was dedented: its code gets the `.rs`
-                // columns back, and tracebacks its `.rs` lines, so that
-                // carets fall under the right text whoever prints them
-                // (CPython's C printer reads the `.rs` file itself).
-                let (code, lines) = if spec.columns.is_empty() {
-                    // The code compiled at build time, or `compile` of a
-                    // `str`, as the build's check did: the text is already
-                    // decoded (a `.py` file's encoding declaration was
-                    // applied at build time), so it must not apply again.
-                    let code = match load(py, spec.bytecode.as_ref(), spec.file) {
-                        Some(code) => code,
-                        None => PyModule::import(py, "builtins")
-                            .and_then(|builtins| builtins.getattr("compile"))
-                            .and_then(|compile| compile.call1((spec.source, spec.file, "exec")))
+            .get_or_try_init(
+                py,
+                || {
+                    let spec = &self.spec;
+                    if let Some((package, module)) = spec.package {
+                        return package.import(py, module, caller).map(Bound::unbind);
+                    }
+                    // An inline source was dedented: its code gets the `.rs`
+                    // columns back, and tracebacks its `.rs` lines, so that
+                    // carets fall under the right text whoever prints them
+                    // (CPython's C printer reads the `.rs` file itself).
+                    let (code, lines) = if spec.columns.is_empty() {
+                        // The code compiled at build time, or `compile` of a
+                        // `str`, as the build's check did: the text is already
+                        // decoded (a `.py` file's encoding declaration was
+                        // applied at build time), so it must not apply again.
+                        let code = match load(py, spec.bytecode.as_ref(), spec.file) {
+                            Some(code) => code,
+                            None => PyModule::import(py, "builtins")
+                                .and_then(|builtins| builtins.getattr("compile"))
+                                .and_then(|compile| compile.call1((spec.source, spec.file, "exec")))
+                                .map_err(|err| fail("the module source does not compile", err))?,
+                        };
+                        (code, spec.source)
+                    } else {
+                        // Compiled at build time at the `.rs` columns, or now.
+                        let code = match load(py, spec.bytecode.as_ref(), spec.file) {
+                            Some(code) => code,
+                            None => crate::lines::compile_at_columns(
+                                py,
+                                spec.source,
+                                spec.file,
+                                spec.columns_from,
+                                spec.columns,
+                            )
                             .map_err(|err| fail("the module source does not compile", err))?,
+                        };
+                        // Once per module and process: kept for `linecache`.
+                        let lines: &'static str = Box::leak(
+                            crate::lines::realign(spec.source, spec.columns_from, spec.columns)
+                                .into_boxed_str(),
+                        );
+                        (code, lines)
                     };
-                    (code, spec.source)
-                } else {
-                    // Compiled at build time at the `.rs` columns, or now.
-                    let code = match load(py, spec.bytecode.as_ref(), spec.file) {
-                        Some(code) => code,
-                        None => crate::lines::compile_at_columns(
-                            py,
-                            spec.source,
-                            spec.file,
-                            spec.columns_from,
-                            spec.columns,
-                        )
-                        .map_err(|err| fail("the module source does not compile", err))?,
-                    };
-                    // Once per module and process: kept for `linecache`.
-                    let lines: &'static str = Box::leak(
-                        crate::lines::realign(spec.source, spec.columns_from, spec.columns)
-                            .into_boxed_str(),
-                    );
-                    (code, lines)
-                };
-                let globals = new_globals(py, spec.name(), spec.file)
-                    .map_err(|err| fail("cannot create the module's globals", err))?;
-                PyModule::import(py, "builtins")
-                    .and_then(|builtins| builtins.getattr("exec"))
-                    .and_then(|exec| {
-                        // Tracebacks show the lines the binary carries,
-                        // even while the module's top level runs.
-                        crate::lines::register(py, spec.file, crate::lines::Text::Str(lines))?;
-                        exec.call1((code, &globals))
-                    })
-                    .map_err(|err| fail("the module source raised while running", err))?;
-                Ok(globals.unbind())
-            })
+                    let globals = new_globals(py, spec.name(), spec.file)
+                        .map_err(|err| fail("cannot create the module's globals", err))?;
+                    PyModule::import(py, "builtins")
+                        .and_then(|builtins| builtins.getattr("exec"))
+                        .and_then(|exec| {
+                            // Tracebacks show the lines the binary carries,
+                            // even while the module's top level runs.
+                            crate::lines::register(py, spec.file, crate::lines::Text::Str(lines))?;
+                            exec.call1((code, &globals))
+                        })
+                        .map_err(|err| fail("the module source raised while running", err))?;
+                    Ok(globals.unbind())
+                },
+                || reentered(py, caller),
+            )
             .map(|globals| globals.bind(py))
     }
+}
+
+/// A function or module needed by the code that builds it (a module's top
+/// level calling one of its own functions through Rust).
+fn reentered(py: Python<'_>, caller: &'static str) -> Error {
+    Error::build_failed(
+        py,
+        caller,
+        "it is needed while it is being built (by its module's top level or its default values, still running): call it after they have run",
+        None,
+    )
 }
 
 /// One Python function: its spec, and what is built from it once.
 #[doc(hidden)]
 pub struct Function {
     pub(crate) spec: Spec,
-    cell: PyOnceLock<Built>,
+    cell: crate::once::Once<Built>,
     /// A reloading module's function: the generation it was taken from,
     /// and the function object (one leaked per reload: debug builds only).
     reloaded: Mutex<Option<(u64, &'static Py<PyAny>)>>,
@@ -227,7 +241,7 @@ impl Function {
     pub const fn new(spec: Spec) -> Self {
         Function {
             spec,
-            cell: PyOnceLock::new(),
+            cell: crate::once::Once::new(),
             reloaded: Mutex::new(None),
         }
     }
@@ -238,7 +252,8 @@ impl Function {
     }
 
     fn built(&self, py: Python<'_>) -> Result<&Built> {
-        self.cell.get_or_try_init(py, || self.build(py))
+        self.cell
+            .get_or_try_init(py, || self.build(py), || reentered(py, self.spec.name))
     }
 
     /// The function object, built once per process.
@@ -594,17 +609,17 @@ pub(crate) fn warm(py: Python<'_>) -> pyo3::PyResult<()> {
 
 /// The `builtins` module, every function's `__builtins__`.
 fn builtins(py: Python<'_>) -> pyo3::PyResult<&Bound<'_, PyModule>> {
-    static BUILTINS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    static BUILTINS: crate::once::Once<Py<PyModule>> = crate::once::Once::new();
     BUILTINS
-        .get_or_try_init(py, || PyModule::import(py, "builtins").map(Bound::unbind))
+        .get_or_py_init(py, || PyModule::import(py, "builtins").map(Bound::unbind))
         .map(|builtins| builtins.bind(py))
 }
 
 /// `types.FunctionType`.
 fn function_type(py: Python<'_>) -> pyo3::PyResult<&Bound<'_, PyAny>> {
-    static FUNCTION_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static FUNCTION_TYPE: crate::once::Once<Py<PyAny>> = crate::once::Once::new();
     FUNCTION_TYPE
-        .get_or_try_init(py, || {
+        .get_or_py_init(py, || {
             Ok::<_, PyErr>(
                 PyModule::import(py, "types")?
                     .getattr("FunctionType")?

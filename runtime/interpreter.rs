@@ -1,7 +1,6 @@
 //! The interpreter pyfn's functions run in: prepared once per process,
 //! attached to for each call.
 
-use pyo3::sync::PyOnceLock;
 use pyo3::types::PyAnyMethods;
 use pyo3::{Python, ffi};
 
@@ -31,11 +30,15 @@ fn create_exception_types(py: Python<'_>) {
 /// packages importable, and registers the fork and exit handlers.
 pub(crate) fn prepare(py: Python<'_>, caller: &'static str) -> Result<()> {
     PREPARED
-        .get_or_try_init(py, || prepare_once(py, caller, started_by_pyfn()))
+        .get_or_try_init(
+            py,
+            || prepare_once(py, caller, started_by_pyfn()),
+            || Error::interpreter(caller),
+        )
         .map(|_| ())
 }
 
-static PREPARED: PyOnceLock<()> = PyOnceLock::new();
+static PREPARED: crate::once::Once<()> = crate::once::Once::new();
 
 /// [`prepare`]'s work. An interpreter pyfn started is prepared as it
 /// starts (its `site` set-up found the environment's packages already).
@@ -93,26 +96,30 @@ fn register_process_handlers(_: Python<'_>) -> pyo3::PyResult<()> {
 /// the macros embed ([`pyfn_common::BYTECODE_OPTIMIZE`]): embedded code
 /// with another number, or under `-O`, is not used. Read once per process.
 pub(crate) fn bytecode_magic(py: Python<'_>) -> Option<u32> {
-    static MAGIC: PyOnceLock<Option<u32>> = PyOnceLock::new();
-    *MAGIC.get_or_init(py, || {
-        let optimize = py
-            .import("sys")
-            .and_then(|sys| sys.getattr("flags"))
-            .and_then(|flags| flags.getattr("optimize"))
-            .and_then(|optimize| optimize.extract::<i32>())
-            .ok()?;
-        if optimize != pyfn_common::BYTECODE_OPTIMIZE {
-            return None;
-        }
-        // SAFETY: the caller is attached (`py`); it returns -1 with an
-        // exception set if it cannot read the number, taken right after.
-        let magic = unsafe { ffi::PyImport_GetMagicNumber() };
-        if magic == -1 {
-            drop(pyo3::PyErr::take(py));
-            return None;
-        }
-        u32::try_from(magic).ok()
-    })
+    static MAGIC: crate::once::Once<Option<u32>> = crate::once::Once::new();
+    let magic = MAGIC.get_or_py_init(py, || Ok(read_magic(py)));
+    magic.ok().copied().flatten()
+}
+
+/// What [`bytecode_magic`] reads.
+fn read_magic(py: Python<'_>) -> Option<u32> {
+    let optimize = py
+        .import("sys")
+        .and_then(|sys| sys.getattr("flags"))
+        .and_then(|flags| flags.getattr("optimize"))
+        .and_then(|optimize| optimize.extract::<i32>())
+        .ok()?;
+    if optimize != pyfn_common::BYTECODE_OPTIMIZE {
+        return None;
+    }
+    // SAFETY: the caller is attached (`py`); it returns -1 with an
+    // exception set if it cannot read the number, taken right after.
+    let magic = unsafe { ffi::PyImport_GetMagicNumber() };
+    if magic == -1 {
+        drop(pyo3::PyErr::take(py));
+        return None;
+    }
+    u32::try_from(magic).ok()
 }
 
 /// Why a CPython `running` (major, minor) cannot run code built for
@@ -193,7 +200,11 @@ fn start() -> std::result::Result<(), String> {
                 // Prepared now, while this thread is attached: the first
                 // call need not. A failure (another CPython version) is
                 // left for the first call to find again and report.
-                let _ = PREPARED.get_or_try_init(py, || prepare_once(py, "pyfn", true));
+                let _ = PREPARED.get_or_try_init(
+                    py,
+                    || prepare_once(py, "pyfn", true),
+                    || Error::interpreter("pyfn"),
+                );
                 Ok(())
             })
             .ok_or("the Python interpreter started but cannot be attached to")?

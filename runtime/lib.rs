@@ -269,6 +269,7 @@ mod function;
 mod interpreter;
 mod iter;
 mod lines;
+mod once;
 mod package;
 mod reload;
 mod report;

@@ -29,7 +29,6 @@ use std::ffi::CStr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyAnyMethods, PyCFunction, PyDict, PyDictMethods, PyList, PyListMethods, PySequenceMethods,
     PyString, PyTuple, PyTupleMethods,
@@ -58,7 +57,7 @@ impl Text {
 static WAITING: Mutex<Vec<(&'static str, Text)>> = Mutex::new(Vec::new());
 
 /// The finder on `sys.meta_path`, once made.
-static FINDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static FINDER: crate::once::Once<Py<PyAny>> = crate::once::Once::new();
 
 /// Whether the finder was put on `sys.meta_path` and has not left it
 /// (read and changed only while attached).
@@ -66,7 +65,7 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// The line lists pyfn put in `linecache.cache`, by file: extended in
 /// place by the next function of the same file (another's list is copied).
-static OWN: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+static OWN: crate::once::Once<Py<PyDict>> = crate::once::Once::new();
 
 /// Registers `source` as the text of `file`. Several functions of one
 /// `.rs` file each bring their own lines (the rest blank): they are merged.
@@ -145,7 +144,9 @@ fn flush_into(linecache: &Bound<'_, PyAny>) -> PyResult<()> {
 /// text are made into strings.
 fn add(cache: &Bound<'_, PyDict>, file: &str, source: &str) -> PyResult<()> {
     let py = cache.py();
-    let own = OWN.get_or_init(py, || PyDict::new(py).unbind()).bind(py);
+    let own = OWN
+        .get_or_py_init(py, || Ok(PyDict::new(py).unbind()))?
+        .bind(py);
     let entry = cache.get_item(file)?;
     // Someone else's entry of the same kind (no modification time) keeps
     // its lines; pyfn's own list is extended in place.
@@ -196,7 +197,7 @@ pub(crate) fn warm(py: Python<'_>) -> PyResult<()> {
 
 fn finder(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     FINDER
-        .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        .get_or_py_init(py, || -> PyResult<Py<PyAny>> {
             let find_spec = PyCFunction::new_closure(
                 py,
                 Some(c"find_spec"),
@@ -252,7 +253,7 @@ fn find_spec(args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
 
 fn wrapped_spec<'py>(args: &Bound<'py, PyTuple>) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = args.py();
-    let finder = FINDER.get(py).map(|finder| finder.bind(py));
+    let finder = FINDER.get().map(|finder| finder.bind(py));
     let meta_path = py.import("sys")?.getattr("meta_path")?;
     let mut spec = None;
     for other in meta_path.try_iter()? {
@@ -311,7 +312,7 @@ fn wrapped_spec<'py>(args: &Bound<'py, PyTuple>) -> PyResult<Option<Bound<'py, P
                 spec.bind(py).setattr("loader", loader)?;
                 flush_into(&module)?;
                 INSTALLED.store(false, Ordering::Relaxed);
-                if let Some(finder) = FINDER.get(py) {
+                if let Some(finder) = FINDER.get() {
                     let meta_path = py.import("sys")?.getattr("meta_path")?;
                     if meta_path.contains(finder)? {
                         meta_path.call_method1("remove", (finder,))?;
@@ -343,8 +344,8 @@ pub(crate) fn compile_at_columns<'py>(
     first: usize,
     columns: &[u32],
 ) -> PyResult<Bound<'py, PyAny>> {
-    static COMPILE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let compile = COMPILE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+    static COMPILE: crate::once::Once<Py<PyAny>> = crate::once::Once::new();
+    let compile = COMPILE.get_or_py_init(py, || -> PyResult<Py<PyAny>> {
         let module = pyo3::types::PyModule::from_code(
             py,
             pyfn_common::COMPILE_AT_COLUMNS,

@@ -10,7 +10,6 @@
 use std::ffi::CStr;
 use std::sync::Mutex;
 
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyAnyMethods, PyDict, PyDictMethods, PyModule, PyModuleMethods};
 use pyo3::{Bound, Py, PyAny, PyErr, PyResult, Python};
 
@@ -64,9 +63,9 @@ sys.meta_path.insert(0, finder)
 
 /// The process's one finder, on `sys.meta_path`.
 fn finder(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
-    static FINDER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static FINDER: crate::once::Once<Py<PyAny>> = crate::once::Once::new();
     FINDER
-        .get_or_try_init(py, || {
+        .get_or_py_init(py, || {
             let scope = PyDict::new(py);
             scope.set_item("__builtins__", PyModule::import(py, "builtins")?)?;
             scope.set_item("__name__", "pyfn._package")?;
@@ -84,7 +83,7 @@ fn finder(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 #[doc(hidden)]
 pub struct Package {
     spec: PackageSpec,
-    installed: PyOnceLock<()>,
+    installed: crate::once::Once<()>,
     /// `#[py(reload)]`: when the files were last looked at.
     watch: crate::reload::Watch,
     /// After a reload: its generation (from 1), and the namespace of each
@@ -115,7 +114,7 @@ impl Package {
     pub const fn new(spec: PackageSpec) -> Self {
         Package {
             spec,
-            installed: PyOnceLock::new(),
+            installed: crate::once::Once::new(),
             watch: crate::reload::Watch::new(),
             current: Mutex::new(None),
         }
@@ -275,7 +274,7 @@ impl Package {
         let finder = finder(py).map_err(|err| fail("cannot install the package finder", err))?;
         self.foreign(py, finder, caller)?;
         self.installed
-            .get_or_try_init(py, || install(py, finder, self.spec.files))
+            .get_or_py_init(py, || install(py, finder, self.spec.files))
             .map_err(|err| fail("cannot install the package's modules", err))?;
         let imported = PyModule::import(py, module)
             .map_err(|err| fail(&format!("importing `{module}` raised"), err))?;

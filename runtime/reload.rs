@@ -223,8 +223,8 @@ pub(crate) fn check_signatures(
     declared: &[Declared],
     module: &str,
 ) -> PyResult<Option<String>> {
-    static CHECKER: pyo3::sync::PyOnceLock<pyo3::Py<pyo3::PyAny>> = pyo3::sync::PyOnceLock::new();
-    let checker = CHECKER.get_or_try_init(py, || -> PyResult<_> {
+    static CHECKER: crate::once::Once<pyo3::Py<pyo3::PyAny>> = crate::once::Once::new();
+    let checker = CHECKER.get_or_py_init(py, || -> PyResult<_> {
         let scope = PyDict::new(py);
         scope.set_item("__builtins__", PyModule::import(py, "builtins")?)?;
         py.run(CHECK, Some(&scope), None)?;

@@ -15,7 +15,6 @@
 
 use std::sync::Arc;
 
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyAnyMethods, PyModule, PyTracebackMethods, PyTypeMethods};
 use pyo3::{Bound, Py, PyAny, PyErr, PyResult, Python};
 
@@ -228,8 +227,8 @@ pub(crate) fn capture(py: Python<'_>, err: &PyErr) -> Captured {
 }
 
 fn describe(py: Python<'_>, err: &PyErr) -> PyResult<Captured> {
-    static DESCRIBE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let describe = DESCRIBE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+    static DESCRIBE: crate::once::Once<Py<PyAny>> = crate::once::Once::new();
+    let describe = DESCRIBE.get_or_py_init(py, || -> PyResult<Py<PyAny>> {
         let module = PyModule::from_code(py, HELPER, c"pyfn_report.py", c"pyfn_report")?;
         Ok(module.getattr("describe")?.unbind())
     })?;

@@ -82,6 +82,27 @@ py_module! {
     }
 }
 
+py_module! {
+    /// Its top level takes a while, and gives the GIL away meanwhile.
+    mod slow_start {
+        source = r#"
+            import time
+            time.sleep(0.4)
+
+            def ready():
+                return "ready"
+        "#;
+        pub fn ready() -> String;
+    }
+}
+
+py_fn! {
+    /// Its default takes a while to evaluate (once, when it is built).
+    fn slow_default(#[py(default = "__import__('time').sleep(0.4) or 5")] x: Option<i64>) -> i64 {
+        return x
+    }
+}
+
 /// How long a child may take before it counts as hung.
 const DEADLINE: Duration = Duration::from_secs(60);
 
@@ -571,4 +592,23 @@ fn fork_while_threads_call_reloadable_modules_and_packages() {
         (0, 0),
         "(children hung, children failed) of 100"
     );
+}
+
+/// A fork while other threads are building a module (its top level runs)
+/// and a function (its default is evaluated), each giving the GIL away
+/// meanwhile: the child, which lacks those threads, builds both again
+/// instead of waiting for them forever.
+#[test]
+fn fork_while_other_threads_build_a_module_and_a_function() {
+    let _serial = one_at_a_time();
+    let module = std::thread::spawn(slow_start::ready);
+    let function = std::thread::spawn(|| slow_default(None));
+    // Both are inside their 0.4 s of building.
+    std::thread::sleep(Duration::from_millis(150));
+    let code = fork_and_wait(|| {
+        slow_start::ready().ok().as_deref() == Some("ready") && slow_default(None).ok() == Some(5)
+    });
+    assert_eq!(code, Some(0), "the child hung (None) or failed");
+    assert_eq!(module.join().unwrap().unwrap(), "ready");
+    assert_eq!(function.join().unwrap().unwrap(), 5);
 }
