@@ -13,14 +13,16 @@
 //! `pthread_atfork` handlers registered when it prepares the interpreter:
 //!
 //! - **prepare** (in the forking thread, before the copy): if the thread
-//!   is attached, `PyOS_BeforeFork` at once; if not, it first takes the
-//!   GIL with `PyGILState_Ensure` (its own kept state, or a new one),
-//!   waiting for the thread that holds it, as any call would. Then it takes
-//!   pyfn's lock on creating thread states and the reaper's lock
-//!   (`thread::before_fork`), so that no thread holds either in the copy,
-//!   and no thread of pyfn's is creating a Python thread state (which
-//!   holds CPython's own lock on the list of states, without the GIL:
-//!   before 3.12, `PyOS_AfterFork_Child` waits for it forever, gh-112275).
+//!   is not attached, it first takes the GIL with `PyGILState_Ensure` (its
+//!   own kept state, or a new one), waiting for the thread that holds it,
+//!   as any call would. Then it takes pyfn's lock on creating thread
+//!   states and the reaper's lock (`thread::before_fork`), so that no
+//!   thread holds either in the copy, and no thread of pyfn's is creating
+//!   a Python thread state (which holds CPython's own lock on the list of
+//!   states, without the GIL: before 3.12, `PyOS_AfterFork_Child` waits
+//!   for it forever, gh-112275), and last `PyOS_BeforeFork` (which takes
+//!   that CPython lock itself from 3.13: taken before pyfn's lock, it
+//!   deadlocked with a thread creating a state under pyfn's lock).
 //! - **parent**: releases those locks, `PyOS_AfterFork_Parent`, and
 //!   gives the GIL back if prepare took it.
 //! - **child**: counts the fork (a value another thread was building,
@@ -157,26 +159,30 @@ extern "C" fn prepare() {
     // parent or child handler must give back.
     if PREPARE.try_with(|_| ()).is_ok() && python_usable() {
         let done = if crate::thread::attached() {
-            // SAFETY: this thread is attached, which is what
-            // `PyOS_BeforeFork` requires, and is not inside CPython's own
-            // fork (which called it already).
-            unsafe { ffi::PyOS_BeforeFork() };
             PREPARED
         } else {
             // SAFETY: the interpreter is initialized and not finalizing;
             // this thread is not attached, and the state its `PyGILState`
             // slot names, if any, is alive (it is not retired):
             // `PyGILState_Ensure` attaches with it, or with a new one,
-            // waiting for the GIL. Then `PyOS_BeforeFork` runs attached.
-            unsafe {
-                ffi::PyGILState_Ensure();
-                ffi::PyOS_BeforeFork();
-            }
+            // waiting for the GIL.
+            unsafe { ffi::PyGILState_Ensure() };
             PREPARED_ENSURED
         };
+        // pyfn's locks after the GIL (no holder of theirs waits for the
+        // GIL) and before `PyOS_BeforeFork`, which from 3.13 takes
+        // CPython's lock on the list of thread states: a thread holding
+        // pyfn's lock on creating states waits for that one (inside
+        // `PyThreadState_New`).
+        crate::thread::before_fork();
+        // SAFETY: this thread is attached, which is what `PyOS_BeforeFork`
+        // requires, and is not inside CPython's own fork (which called it
+        // already).
+        unsafe { ffi::PyOS_BeforeFork() };
         let _ = PREPARE.try_with(|prepared| prepared.set(done));
+    } else {
+        crate::thread::before_fork();
     }
-    crate::thread::before_fork();
 }
 
 /// What this thread's prepare handler did, cleared for the next fork.
