@@ -123,20 +123,14 @@ impl<T> Once<T> {
             // Detached, so that the builder can take the GIL.
             py.detach(|| std::thread::sleep(Duration::from_micros(200)));
         }
-        let built = init();
-        let result = match built {
-            Ok(value) => {
-                // Only this thread sets it (it holds the mark).
-                let _ = self.value.set(value);
-                Ok(())
-            }
-            Err(err) => Err(err),
-        };
+        // Only this thread sets it (it holds the mark): `get_or_init`
+        // never waits here.
+        let result = init().map(|value| self.value.get_or_init(|| value));
         *self
             .building
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-        result.map(|()| self.value.get().expect("set above"))
+        result
     }
 }
 
