@@ -15,6 +15,7 @@ use pyo3::{Bound, Py, PyAny, PyErr, Python, ffi};
 
 use crate::error::{Error, Result};
 use crate::interpreter::{attach, prepare};
+use crate::once::lock;
 use crate::spec::{Bytecode, ModuleSpec, Spec};
 
 /// A `py_module!`'s Python module: its source runs once per process, in a
@@ -212,12 +213,6 @@ pub struct Function {
     /// A reloading module's function: the generation it was taken from,
     /// and the function object (one leaked per reload: debug builds only).
     reloaded: Mutex<Option<(u64, &'static Py<PyAny>)>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What `Function::build` makes, once per process.

@@ -33,6 +33,14 @@ pub(crate) fn forked() {
     FORKS.fetch_add(1, Ordering::Relaxed);
 }
 
+/// Locks `mutex`; a thread that panicked holding it leaves the data as it
+/// was (every use here keeps it consistent at each step).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Who builds a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Builder {
@@ -105,10 +113,7 @@ impl<T> Once<T> {
                 return Ok(value);
             }
             {
-                let mut building = self
-                    .building
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut building = lock(&self.building);
                 match *building {
                     Some(builder) if builder.thread == me.thread => return Err(reentered()),
                     // A thread of this process builds it: wait.
@@ -126,10 +131,7 @@ impl<T> Once<T> {
         // Only this thread sets it (it holds the mark): `get_or_init`
         // never waits here.
         let result = init().map(|value| self.value.get_or_init(|| value));
-        *self
-            .building
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        *lock(&self.building) = None;
         result
     }
 }

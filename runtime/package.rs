@@ -14,6 +14,7 @@ use pyo3::types::{PyAnyMethods, PyDict, PyDictMethods, PyModule, PyModuleMethods
 use pyo3::{Bound, Py, PyAny, PyErr, PyResult, Python};
 
 use crate::error::{Error, Result};
+use crate::once::lock;
 use crate::spec::{PackageFile, PackageSpec};
 
 /// The finder and loader, defined once per process (`FINDER`).
@@ -94,12 +95,6 @@ pub struct Package {
 /// A reload's generation, and the namespace of each module a declared
 /// function comes from.
 type Reloaded = (u64, Vec<(&'static str, Py<PyDict>)>);
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
 
 impl std::fmt::Debug for Package {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

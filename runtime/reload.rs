@@ -82,10 +82,7 @@ impl Watch {
     /// see no change); `embedded`: the texts the binary runs, which the
     /// first poll compares the files with.
     pub(crate) fn changed(&self, paths: &[&str], embedded: &dyn Fn(usize) -> &'static str) -> bool {
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = crate::once::lock(&self.state);
         let now = Instant::now();
         if state
             .polled
