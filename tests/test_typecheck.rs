@@ -232,3 +232,61 @@ fn module_functions_checked_against_rust_signatures_run() {
         assert_eq!(value, 7);
     }
 }
+
+// Valid code whose members ty's stubs lack, or that Python lets a program
+// give a class or function, or that imports a name optionally: not
+// reported (pyfn reads the real module or class, and the `try`).
+py_module! {
+    #[py(typecheck)]
+    mod members {
+        source = r#"
+            import tty
+            from base64 import MAXBINSIZE
+
+            try:
+                from json import pyfn_fast_dumps as dumps
+            except ImportError:
+                from json import dumps
+
+            class Span:
+                def __init__(self, length):
+                    self.length = length
+
+            Span.unit = Span(1)
+
+            def describe():
+                return "span"
+
+            describe.version = 2
+
+            def float_format():
+                return float.__getformat__("double")
+
+            def has_tcgetattr():
+                return callable(tty.tcgetattr)
+
+            def max_bin_size():
+                return MAXBINSIZE
+
+            def unit_length():
+                return Span.unit.length + describe.version
+
+            def encoded(value):
+                return dumps(value)
+        "#;
+        pub fn float_format() -> String;
+        pub fn has_tcgetattr() -> bool;
+        pub fn max_bin_size() -> i64;
+        pub fn unit_length() -> i64;
+        pub fn encoded(value: Vec<i64>) -> String;
+    }
+}
+
+#[test]
+fn members_stubs_lack_and_optional_imports_are_not_reported() {
+    assert!(members::float_format().unwrap().contains("IEEE"));
+    assert!(members::has_tcgetattr().unwrap());
+    assert_eq!(members::max_bin_size().unwrap(), 57);
+    assert_eq!(members::unit_length().unwrap(), 3);
+    assert_eq!(members::encoded(vec![1, 2]).unwrap(), "[1, 2]");
+}

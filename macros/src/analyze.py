@@ -13,6 +13,13 @@
 #   return_kind  "unit", "object" (Py/Bound/Iter: anything goes), "value" (a
 #                type that cannot hold None), or "other" (unknown: no check)
 #   closure      optional: free names are captures, not errors
+# Members mode (`mode` "members", for the type checker's claims):
+#   claims       [(owner_kind, owner, member, line)]: see `has_member`
+#                (`source` is the checked source, where `line` is: the
+#                modules it imports are where a class is looked for)
+#   members      output: for each claim, True (not a mistake: the real
+#                module or class has the member), False, or None (not
+#                known without running code)
 # Module mode:
 #   exposed      [(name, return_kind)] of the functions Rust calls
 #   package      optional, for a file of a `package`: {"name": the module's
@@ -42,8 +49,10 @@ import builtins
 import difflib
 import importlib.machinery
 import importlib.util
+import os
 import symtable
 import sys
+import sysconfig
 import tokenize
 
 diagnostics = []
@@ -1095,12 +1104,320 @@ def _class_signature(node, classes, depth=0):
     return signature
 
 
+# 5. Members a type checker says a module or class lacks: does the real
+# one have them? Read from its source, without running it; typeshed's stubs
+# lack some members the running module has.
+
+_parsed = {}
+
+
+def _module_tree(dotted):
+    """The AST of module `dotted`'s `.py` source, found and read without
+    importing it, or None."""
+    if dotted not in _parsed:
+        path = _find_source(dotted)
+        tree = None
+        if path is not None:
+            try:
+                with tokenize.open(path) as f:
+                    tree = ast.parse(f.read())
+            except (OSError, SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+                tree = None
+        _parsed[dotted] = tree
+    return _parsed[dotted]
+
+
+def _top_statements(statements):
+    """The statements run at the level of `statements` (a module's or a
+    class body): through `if`, `try`, `with`, `for` and `while`, not into
+    functions or classes."""
+    pending = list(statements)
+    while pending:
+        node = pending.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody"):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                pending.extend(getattr(node, field, None) or [])
+        for handler in getattr(node, "handlers", None) or []:
+            pending.extend(handler.body)
+
+
+def _bound_names(node):
+    """The names the statement `node` binds in its own scope."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    targets = []
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        targets = [node.target]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+    names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    # `(x := …)` at this level.
+    names |= {n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr)
+              and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    return names
+
+
+def _stdlib_extension(dotted):
+    """Module `dotted` if it is one of CPython's own C modules (built in, or
+    an extension module of the standard library's directory, as `termios`),
+    imported: their code is the interpreter's, and defines names only. None
+    for anything else, which is not imported."""
+    if dotted in sys.modules:
+        return sys.modules[dotted]
+    if "." in dotted:
+        return None
+    if dotted not in sys.builtin_module_names:
+        try:
+            spec = importlib.machinery.PathFinder.find_spec(dotted)
+        except Exception:
+            return None
+        origin = getattr(spec, "origin", None) or ""
+        stdlib = sysconfig.get_paths().get("platstdlib") or ""
+        if not (stdlib and origin.startswith(stdlib + os.sep)
+                and origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+                and "site-packages" not in origin and "dist-packages" not in origin):
+            return None
+    try:
+        return importlib.import_module(dotted)
+    except Exception:
+        return None
+
+
+def _module_has(dotted, member, seen=()):
+    """Whether module `dotted` has `member`: True when the build
+    interpreter's module has it (one already imported, or one of CPython's
+    own C modules) or its source binds it at the top level; False when its
+    source, or the C module, does not; None when that cannot be known
+    without running code (a module `__getattr__`, globals bound at run
+    time)."""
+    module = sys.modules.get(dotted)
+    if module is not None and member in getattr(module, "__dict__", {}):
+        return True
+    tree = _module_tree(dotted)
+    if tree is None:
+        # A C module: what it has is all it has.
+        module = _stdlib_extension(dotted)
+        source = getattr(module, "__file__", None) or ""
+        if module is not None and not source.endswith(".py"):
+            return member in getattr(module, "__dict__", {})
+    if tree is None or dotted in seen or len(seen) > 8:
+        return None
+    names = set()
+    for node in _top_statements(tree.body):
+        names |= _bound_names(node)
+    # Globals a function binds when it runs (`global x; x = …`).
+    names |= {name for node in ast.walk(tree) if isinstance(node, ast.Global)
+              for name in node.names}
+    if member in names:
+        return True
+    # A module `__getattr__` (deprecated names, mostly) makes what it makes
+    # when it runs.
+    unknown = _binds_dynamically(tree) or "__getattr__" in names
+    for node in _top_statements(tree.body):
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            if node.level or not node.module:
+                unknown = True
+                continue
+            found = _module_has(node.module, member, seen + (dotted,))
+            if found:
+                return True
+            unknown = unknown or found is None
+    return None if unknown else False
+
+
+def _class_has(tree, classdef, member, on_class=False, depth=0):
+    """Whether the class `classdef` (of the module whose AST is `tree`) has
+    `member`: bound in its body, set on `self` in a method or on the class
+    at the module's top level (`C.member = …`), or in a base class found the
+    same way; `on_class` (the class object itself, not an instance): also
+    in its metaclass. None when not known."""
+    unknown = False
+    for node in _top_statements(classdef.body):
+        names = _bound_names(node)
+        if member in names or names & {"__getattr__", "__getattribute__"}:
+            return True
+        if (isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__slots__" for t in node.targets)):
+            if any(isinstance(e, ast.Constant) and e.value == member
+                   for e in ast.walk(node.value)):
+                return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.args.args:
+            this = node.args.args[0].arg
+            for target in ast.walk(node):
+                if (isinstance(target, ast.Attribute) and target.attr == member
+                        and isinstance(target.ctx, ast.Store)
+                        and isinstance(target.value, ast.Name) and target.value.id == this):
+                    return True
+    for node in _top_statements(tree.body):
+        for target in ast.walk(node):
+            if (isinstance(target, ast.Attribute) and target.attr == member
+                    and isinstance(target.ctx, ast.Store)
+                    and isinstance(target.value, ast.Name) and target.value.id == classdef.name):
+                return True
+    # A base's members are the class's; on the class object, so are its
+    # metaclass's (as on an object of the metaclass).
+    above = [(base, on_class) for base in classdef.bases]
+    if on_class:
+        above += [(k.value, False) for k in classdef.keywords if k.arg == "metaclass"]
+    for base, base_on_class in above:
+        if depth > 8:
+            return None
+        found = None
+        if isinstance(base, ast.Name):
+            found = _named_class_has(tree, base.id, member, base_on_class, depth + 1)
+        elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name):
+            target = _imported_module(tree, base.value.id)
+            found = None if target is None else _class_in_module_has(
+                target, base.attr, member, base_on_class, depth + 1)
+        if found:
+            return True
+        unknown = unknown or found is None
+    return None if unknown else False
+
+
+def _imported_module(tree, name):
+    """The module the top-level `import` of `tree` binds to `name`."""
+    for node in _top_statements(tree.body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname == name:
+                    return alias.name
+                if alias.asname is None and alias.name.split(".")[0] == name:
+                    return name
+    return None
+
+
+def _builtin_type(name):
+    value = getattr(builtins, name, None) if name in _builtin_names else None
+    return value if isinstance(value, type) else None
+
+
+def _named_class_has(tree, name, member, on_class, depth):
+    """`member` on the class `name` as the module whose AST is `tree` binds
+    it: its own `class`, or one it imports."""
+    for node in _top_statements(tree.body):
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return _class_has(tree, node, member, on_class, depth)
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return _class_in_module_has(node.module, alias.name, member, on_class, depth)
+    builtin = _builtin_type(name)
+    if builtin is not None:
+        return any(member in vars(k) for k in builtin.__mro__) or (
+            on_class and any(member in vars(k) for k in type(builtin).__mro__))
+    return None
+
+
+def _class_in_module_has(module, name, member, on_class, depth):
+    tree = _module_tree(module)
+    if tree is None:
+        return None
+    return _named_class_has(tree, name, member, on_class, depth)
+
+
+def _snippet_modules(tree):
+    """The absolute modules `tree` imports, and the modules its
+    `from M import name`s may name (`from distutils import ccompiler`)."""
+    modules = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                modules += [".".join(parts[: i + 1]) for i in range(len(parts))]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.append(node.module)
+            modules += [node.module + "." + a.name for a in node.names if a.name != "*"]
+    return list(dict.fromkeys(modules))
+
+
+def _classes_named(name):
+    """Every `(tree, class)` named `name` at the top level of the checked
+    source or of a module it imports."""
+    trees = [_tree] + [t for t in map(_module_tree, _snippet_modules(_tree)) if t is not None]
+    return [(tree, node) for tree in trees for node in _top_statements(tree.body)
+            if isinstance(node, ast.ClassDef) and node.name == name]
+
+
+def _guarded_import_at(line):
+    """Whether a `from … import` on `line` of the checked source is in the
+    body of a `try` whose `except` catches ImportError (an optional import,
+    as pyfn's own import check reads it)."""
+    pending = [_tree]
+    while pending:
+        node = pending.pop()
+        if ((isinstance(node, ast.Try) or type(node).__name__ == "TryStar")
+                and any(_catches_import_error(h) for h in node.handlers)):
+            body = list(node.body)
+            while body:
+                inner = body.pop()
+                if (isinstance(inner, ast.ImportFrom)
+                        and inner.lineno <= line <= (inner.end_lineno or inner.lineno)):
+                    return True
+                if not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                          ast.ClassDef)):
+                    body.extend(ast.iter_child_nodes(inner))
+        pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def has_member(owner_kind, owner, member, line=None):
+    """The answer for one claim of the type checker about `owner`'s
+    `member`: True (not a mistake: the real one has it, may be given it, or
+    the import of it on `line` is optional), False, or None (not known).
+    `owner_kind`: "module" (`owner` its dotted name),
+    "class" (the class object `owner`), "instance" (an object of class
+    `owner`), "function" (the function `owner`), "set_class" or
+    "set_function" (`owner.member = …` on a class or a function the checker
+    says lacks it: Python lets a class or a function of Python source be
+    given any attribute)."""
+    if owner_kind == "module":
+        if line is not None and _guarded_import_at(line):
+            return True
+        return _module_has(owner, member)
+    if owner_kind in ("set_function", "function"):
+        defined = any(
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == owner
+            for node in _top_statements(_tree.body))
+        if owner_kind == "set_function" or not defined:
+            return True if defined else None
+        # Read: given it at the top level (`f.member = …`)?
+        return any(
+            isinstance(target, ast.Attribute) and target.attr == member
+            and isinstance(target.ctx, ast.Store)
+            and isinstance(target.value, ast.Name) and target.value.id == owner
+            for node in _top_statements(_tree.body) for target in ast.walk(node))
+    found = _classes_named(owner)
+    if owner_kind == "set_class":
+        # A class of Python source takes any attribute; a builtin type does
+        # not (`int.x = 1`: a TypeError).
+        return True if found else (False if _builtin_type(owner) is not None else None)
+    if not found and _builtin_type(owner) is not None:
+        return _named_class_has(_tree, owner, member, owner_kind == "class", 0)
+    unknown = False
+    for tree, node in found:
+        answer = _class_has(tree, node, member, owner_kind == "class")
+        if answer:
+            return True
+        unknown = unknown or answer is None
+    return None if unknown else False
+
+
 mode = globals().get("mode", "function")
 _tree = ast.parse(source)
 _table = symtable.symtable(source, "<pyfn>", "exec")
 _known = set(globals().get("known_globals") or ())
 
-if mode == "function":
+if mode == "members":
+    # Input `claims`: [(owner_kind, owner, member)]; output `members`:
+    # has_member's answer for each.
+    members = [has_member(*claim) for claim in claims]
+elif mode == "function":
     # At the top, or (a `def`-form item) under the `if True:` around it.
     _function = next(
         node for node in ast.walk(_tree)

@@ -245,6 +245,7 @@ fn report(
                 .any(|&(start, end)| (start..=end).contains(&found.start.line))
         })
         .collect();
+    let found = typecheck::without_refuted(text, found);
     for diagnostic in &found {
         errors.push(spans::error_at(
             python,

@@ -667,16 +667,7 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
             scope.set_item("exposed", exposed)?;
         }
     }
-    let code = ANALYZER.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-        let text = CString::new(include_str!("analyze.py"))?;
-        Ok(
-            PyCode::compile(py, &text, c"analyze.py", PyCodeInput::File)?
-                .into_any()
-                .unbind(),
-        )
-    })?;
-    let exec = PyModule::import(py, "builtins")?.getattr("exec")?;
-    quietly(py, || exec.call1((code.bind(py), &scope, &scope)))?;
+    run_analyzer(py, &scope)?;
     let mut analysis = Analysis::default();
     // Top-level modules not found here, by finding.
     let mut missing: Vec<(usize, String)> = Vec::new();
@@ -737,6 +728,90 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
         }
     }
     Ok(analysis)
+}
+
+/// Runs `analyze.py` with `scope` as its globals (inputs in, outputs out).
+fn run_analyzer(py: Python<'_>, scope: &Bound<'_, PyDict>) -> PyResult<()> {
+    let code = ANALYZER.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let text = CString::new(include_str!("analyze.py"))?;
+        Ok(
+            PyCode::compile(py, &text, c"analyze.py", PyCodeInput::File)?
+                .into_any()
+                .unbind(),
+        )
+    })?;
+    let exec = PyModule::import(py, "builtins")?.getattr("exec")?;
+    quietly(py, || exec.call1((code.bind(py), scope, scope)))?;
+    Ok(())
+}
+
+/// Who a type checker says lacks a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// A module, by its dotted name.
+    Module,
+    /// A class object, by its name (its metaclass's members count).
+    Class,
+    /// An object of a class, by the class's name.
+    Instance,
+    /// A function, by its name.
+    Function,
+    /// A class given the member (`C.member = …`), by its name.
+    SetClass,
+    /// A function given the member (`f.member = …`), by its name.
+    SetFunction,
+}
+
+impl Owner {
+    /// The owner kind `analyze.py`'s members mode reads.
+    fn as_str(self) -> &'static str {
+        match self {
+            Owner::Module => "module",
+            Owner::Class => "class",
+            Owner::Instance => "instance",
+            Owner::Function => "function",
+            Owner::SetClass => "set_class",
+            Owner::SetFunction => "set_function",
+        }
+    }
+}
+
+/// For each claim `(owner, name, member, line)` of the type checker that
+/// `name` lacks `member` (on `line` of `text`, the checked source): whether
+/// that is no mistake, the real module or class having it, read from its
+/// source without running it, or the import of it on `line` being
+/// optional (`try: … except ImportError`) (`analyze.py`'s members mode):
+/// `Some(true)`, `Some(false)`, or `None` when that cannot be known (no
+/// Python source, a module that binds its globals at run time) or the
+/// analysis failed. A class is looked for in `text` and the modules it
+/// imports.
+pub fn has_members(text: &str, claims: &[(Owner, String, String, usize)]) -> Vec<Option<bool>> {
+    let unknown = || vec![None; claims.len()];
+    if claims.is_empty() {
+        return Vec::new();
+    }
+    let answered = run(|py| -> PyResult<Vec<Option<bool>>> {
+        let scope = PyDict::new(py);
+        scope.set_item("source", text)?;
+        scope.set_item("allow_missing_imports", true)?;
+        scope.set_item("mode", "members")?;
+        let claims: Vec<(&str, &str, &str, usize)> = claims
+            .iter()
+            .map(|(owner, name, member, line)| {
+                (owner.as_str(), name.as_str(), member.as_str(), *line)
+            })
+            .collect();
+        scope.set_item("claims", claims)?;
+        run_analyzer(py, &scope)?;
+        match scope.get_item("members")? {
+            Some(members) => members.extract(),
+            None => Ok(Vec::new()),
+        }
+    });
+    match answered {
+        Ok(Ok(answers)) if answers.len() == claims.len() => answers,
+        _ => unknown(),
+    }
 }
 
 /// Asks the build interpreter itself, as a separate process, which of

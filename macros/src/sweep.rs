@@ -16,7 +16,8 @@ use crate::tests::{COMPILE_ERROR, ERROR_BRACE, serial};
 
 /// Collects, for every top-level `def` of every standard-library `.py` file
 /// that CPython compiles, whose free names are all builtins (or its own
-/// name, for recursion): its name, parameter names, body text and whether
+/// name, for recursion) that its module does not rebind (`webbrowser`'s
+/// own `open`, a module docstring's `__doc__`): its name, parameter names, body text and whether
 /// it is `async`. Files are decoded as CPython decodes them (BOM, PEP 263).
 const FUNCTIONS: &std::ffi::CStr = cr#"
 import ast, builtins, io, os, symtable, sysconfig, textwrap, tokenize
@@ -49,6 +50,18 @@ for root, dirs, entries in os.walk(stdlib):
         except Exception:
             continue
         files += 1
+        # What the module binds at its top level (its docstring is its
+        # `__doc__`): a function reading one of these, where a builtin has
+        # the same name (`open` in `webbrowser`), means the module's, and
+        # is not self-contained.
+        try:
+            module_table = symtable.symtable(text, path, "exec")
+        except SyntaxError:
+            continue
+        module_names = {s.get_name() for s in module_table.get_symbols()
+                        if s.is_assigned() or s.is_imported() or s.is_namespace()}
+        if ast.get_docstring(tree) is not None:
+            module_names.add("__doc__")
         for node in tree.body:
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
@@ -59,13 +72,13 @@ for root, dirs, entries in os.walk(stdlib):
                 continue
             free = set()
             free_globals(table, free)
-            if not free <= names | {node.name}:
+            if not free <= names | {node.name} or (free - {node.name}) & module_names:
                 continue
             a = node.args
-            params = [p.arg for p in a.posonlyargs + a.args]
-            params += [a.vararg.arg] if a.vararg else []
-            params += [p.arg for p in a.kwonlyargs]
-            params += [a.kwarg.arg] if a.kwarg else []
+            params = [(p.arg, "positional") for p in a.posonlyargs + a.args]
+            params += [(a.vararg.arg, "args")] if a.vararg else []
+            params += [(p.arg, "keyword") for p in a.kwonlyargs]
+            params += [(a.kwarg.arg, "kwargs")] if a.kwarg else []
             head = node.body[0]
             first = min([head.lineno] + [d.lineno for d in getattr(head, "decorator_list", [])])
             start = lines[first - 1]
@@ -100,15 +113,29 @@ fn rust_name(name: &str) -> String {
     }
 }
 
-type Collected = (String, String, Vec<String>, String, bool);
+/// (file:line, name, parameters as (name, kind), body, whether `async`).
+/// A parameter's kind: `positional`, `args` (`*args`), `keyword`
+/// (keyword-only) or `kwargs` (`**kwargs`).
+type Collected = (String, String, Vec<(String, String)>, String, bool);
 
 /// A collected function as a `py_fn!` input: `attrs`, then `fn name(…) ->
-/// Py<PyAny>` with every parameter a `Py<PyAny>`, and the body unchanged as
-/// a raw string (with enough `#`s).
-fn py_fn_input(attrs: &str, name: &str, params: &[String], body: &str) -> String {
+/// Py<PyAny>` with the function's own parameters, of their own kinds
+/// (`*args` a `#[py(args)] Vec<Py<PyAny>>`, a keyword-only one
+/// `#[py(keyword)]`, `**kwargs` a `#[py(kwargs)] HashMap<String,
+/// Py<PyAny>>`), every value a `Py<PyAny>`, and the body unchanged as a raw
+/// string (with enough `#`s).
+fn py_fn_input(attrs: &str, name: &str, params: &[(String, String)], body: &str) -> String {
     let params: Vec<String> = params
         .iter()
-        .map(|p| format!("{}: Py<PyAny>", rust_name(p)))
+        .map(|(p, kind)| match kind.as_str() {
+            "args" => format!("#[py(args)] {}: Vec<Py<PyAny>>", rust_name(p)),
+            "keyword" => format!("#[py(keyword)] {}: Py<PyAny>", rust_name(p)),
+            "kwargs" => format!(
+                "#[py(kwargs)] {}: std::collections::HashMap<String, Py<PyAny>>",
+                rust_name(p)
+            ),
+            _ => format!("{}: Py<PyAny>", rust_name(p)),
+        })
         .collect();
     let mut hashes = "#".repeat(8);
     while body.contains(&format!("\"{hashes}")) {
@@ -181,7 +208,9 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
             continue;
         }
         if RUST_UNNAMEABLE.contains(&name.as_str())
-            || params.iter().any(|p| RUST_UNNAMEABLE.contains(&p.as_str()))
+            || params
+                .iter()
+                .any(|(p, _)| RUST_UNNAMEABLE.contains(&p.as_str()))
         {
             unnameable += 1;
             continue;
@@ -255,23 +284,10 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
 /// (`winreg` and `msvcrt` code, 2 more before, checks clean since ty
 /// checks for any platform: [`crate::typecheck::PLATFORM`].)
 const TYPECHECK_KNOWN: &[(&str, &str, &str)] = &[
-    ("pdb.py", "help", "invalid-argument-type"),
     ("platform.py", "_platform", "missing-attribute"),
     ("pydoc.py", "pipepager", "invalid-context-manager"),
     ("types.py", "_cell_factory", "not-subscriptable"),
-    ("webbrowser.py", "open_new", "no-matching-overload"),
-    ("webbrowser.py", "open_new_tab", "no-matching-overload"),
     ("ctypes/_aix.py", "get_ld_header", "missing-union-attribute"),
-    (
-        "distutils/command/sdist.py",
-        "show_formats",
-        "missing-module-member",
-    ),
-    (
-        "test/pythoninfo.py",
-        "collect_builtins",
-        "missing-attribute",
-    ),
     ("test/test_dis.py", "bug1333982", "unsupported-operator"),
     ("test/test_dis.py", "extended_arg_quick", "not-iterable"),
     ("test/test_dis.py", "jumpy", "invalid-context-manager"),
@@ -326,7 +342,9 @@ fn stdlib_functions_type_check_clean() {
     let candidates = functions.iter().filter(|(_, name, params, _, is_async)| {
         !is_async
             && !RUST_UNNAMEABLE.contains(&name.as_str())
-            && !params.iter().any(|p| RUST_UNNAMEABLE.contains(&p.as_str()))
+            && !params
+                .iter()
+                .any(|(p, _)| RUST_UNNAMEABLE.contains(&p.as_str()))
     });
     let start = std::time::Instant::now();
     let (mut checked, mut expected) = (0, 0);

@@ -260,21 +260,113 @@ fn timeout(setting: Option<&str>) -> Result<Duration, String> {
 /// Whether pyfn's own checks decide what `diagnostic` is about, better than
 /// the checker: modules (pyfn asks the build interpreter, where ty reads
 /// typeshed's stubs, which lack `test`, `_testcapi` and other systems'
-/// modules; `#[py(allow_missing_imports)]` applies), and private module
-/// members (`subprocess._args_from_interpreter_flags`), which stubs do not
-/// list; and whether a function can end without returning a value (pyfn
-/// reports a function none of whose paths returns one; ty's
-/// `invalid-implicit-return` also flags a chain of `if`s it cannot see is
-/// exhaustive, as in CPython's own `colorsys.hsv_to_rgb`, valid code).
+/// modules; `#[py(allow_missing_imports)]` applies); and whether a function
+/// can end without returning a value (pyfn reports a function none of whose
+/// paths returns one; ty's `invalid-implicit-return` also flags a chain of
+/// `if`s it cannot see is exhaustive, as in CPython's own
+/// `colorsys.hsv_to_rgb`, valid code).
 pub fn superseded(diagnostic: &Diagnostic) -> bool {
-    match diagnostic.rule.as_str() {
-        "unresolved-import" | "import-not-found" | "invalid-implicit-return" => true,
-        "missing-attribute" | "missing-module-member" => {
-            diagnostic.message.starts_with("Module `")
-                && diagnostic.message.contains("has no member `_")
-        }
-        _ => false,
+    matches!(
+        diagnostic.rule.as_str(),
+        "unresolved-import" | "import-not-found" | "invalid-implicit-return"
+    )
+}
+
+/// The checker's claim that a module, class or function lacks a member,
+/// from its message: `Module `json` has no member `dumsp``, `Class `float`
+/// has no attribute `x``, `Object of type `CCompiler` has no attribute
+/// `x``, `Function `f` has no attribute `x``, and, setting one,
+/// `Unresolved attribute `x` on type `<class 'C'>`.` or `… on type `def
+/// f() -> …``.
+pub fn member_claim(diagnostic: &Diagnostic) -> Option<(python::Owner, String, String)> {
+    use python::Owner;
+    if !matches!(
+        diagnostic.rule.as_str(),
+        "missing-attribute" | "missing-module-member"
+    ) {
+        return None;
     }
+    let message = diagnostic.message.as_str();
+    let (kind, name, member) = if let Some(rest) = message.strip_prefix("Unresolved attribute `") {
+        let (member, owner) = rest.split_once("` on type `")?;
+        let owner = owner.strip_suffix('.').unwrap_or(owner).strip_suffix('`')?;
+        if let Some(class) = owner.strip_prefix("<class '") {
+            (Owner::SetClass, class.strip_suffix("'>")?, member)
+        } else {
+            let function = owner.strip_prefix("def ")?;
+            (Owner::SetFunction, function.split('(').next()?, member)
+        }
+    } else {
+        let (kind, rest, between) = if let Some(rest) = message.strip_prefix("Module `") {
+            (Owner::Module, rest, "` has no member `")
+        } else if let Some(rest) = message.strip_prefix("Class `") {
+            (Owner::Class, rest, "` has no attribute `")
+        } else if let Some(rest) = message.strip_prefix("Object of type `") {
+            (Owner::Instance, rest, "` has no attribute `")
+        } else if let Some(rest) = message.strip_prefix("Function `") {
+            (Owner::Function, rest, "` has no attribute `")
+        } else {
+            return None;
+        };
+        let (name, member) = rest.split_once(between)?;
+        // A generic class's arguments (`list[int]`) are not its name.
+        let name = name.split('[').next().unwrap_or_default();
+        (kind, name, member.strip_suffix('`')?)
+    };
+    let plain = |text: &str| {
+        !text.is_empty()
+            && text.split('.').all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+    };
+    (plain(name) && plain(member)).then(|| (kind, name.to_owned(), member.to_owned()))
+}
+
+/// `found` without the checker's claims that a module, class or function
+/// lacks a member where that is no mistake ([`python::has_members`]): the
+/// real module or class has it (typeshed's stubs lack some:
+/// `float.__getformat__`, `distutils.archive_util.ARCHIVE_FORMATS`; read
+/// from its source without running it, or from one of CPython's own C
+/// modules), a class or function of Python source is given it
+/// (`timedelta.min = …` after the class), or its import is optional (`try:
+/// from m import x` / `except ImportError:`, as pyfn's own import check
+/// reads it). Where that cannot be known (a module with no Python source,
+/// or one that binds its globals at run time), a private module member
+/// (`_name`, which stubs do not list) is not reported either; anything else
+/// is.
+pub fn without_refuted(text: &str, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let claims: Vec<(usize, (python::Owner, String, String))> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(index, diagnostic)| Some((index, member_claim(diagnostic)?)))
+        .collect();
+    let questions: Vec<_> = claims
+        .iter()
+        .map(|(index, (owner, name, member))| {
+            (
+                *owner,
+                name.clone(),
+                member.clone(),
+                found[*index].start.line,
+            )
+        })
+        .collect();
+    let answers = python::has_members(text, &questions);
+    let refuted: Vec<usize> = claims
+        .iter()
+        .zip(&answers)
+        .filter(|((_, (owner, _, member)), answer)| match answer {
+            Some(has) => *has,
+            None => *owner == python::Owner::Module && member.starts_with('_'),
+        })
+        .map(|((index, _), _)| *index)
+        .collect();
+    found
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| !refuted.contains(index))
+        .map(|(_, diagnostic)| diagnostic)
+        .collect()
 }
 
 /// `12:5: error[missing-attribute] Object of type …`: errors only.
@@ -506,10 +598,6 @@ mod tests {
         assert!(parse_line("3:1: warning[possibly-unresolved-reference] x").is_none());
         assert!(parse_line("0:1: error[invalid-syntax] x").is_none());
         assert!(parse_line("1:0: error[invalid-syntax] x").is_none());
-        let private =
-            parse_line("1:1: error[missing-attribute] Module `subprocess` has no member `_args`")
-                .expect("an error");
-        assert!(super::superseded(&private));
         let implicit = parse_line(
             "3:9: error[invalid-implicit-return] Function can implicitly return `None`, which is not assignable to return type `int`",
         )
@@ -519,5 +607,148 @@ mod tests {
             parse_line("1:1: error[missing-module-member] Module `json` has no member `dumsp`")
                 .expect("an error");
         assert!(!super::superseded(&public));
+    }
+
+    fn claim(message: &str) -> super::Diagnostic {
+        parse_line(&format!("1:1: error[missing-attribute] {message}")).expect("an error")
+    }
+
+    #[test]
+    fn member_claims_read_from_messages() {
+        use crate::python::Owner;
+        let claim_of = |message: &str| super::member_claim(&claim(message));
+        assert_eq!(
+            claim_of("Module `os.path` has no member `joinx`"),
+            Some((Owner::Module, "os.path".to_owned(), "joinx".to_owned()))
+        );
+        assert_eq!(
+            claim_of("Class `float` has no attribute `__getformat__`"),
+            Some((Owner::Class, "float".to_owned(), "__getformat__".to_owned()))
+        );
+        assert_eq!(
+            claim_of("Object of type `list[int]` has no attribute `push`"),
+            Some((Owner::Instance, "list".to_owned(), "push".to_owned()))
+        );
+        assert_eq!(
+            claim_of("Object of type `Literal[\"a\"]` has no attribute `uper`"),
+            Some((Owner::Instance, "Literal".to_owned(), "uper".to_owned()))
+        );
+        assert_eq!(
+            claim_of("Unresolved attribute `min` on type `<class 'timedelta'>`."),
+            Some((Owner::SetClass, "timedelta".to_owned(), "min".to_owned()))
+        );
+        assert_eq!(
+            claim_of(
+                "Unresolved attribute `flag` on type `def rmtree(path, *, dir_fd=None) -> Unknown`"
+            ),
+            Some((Owner::SetFunction, "rmtree".to_owned(), "flag".to_owned()))
+        );
+        assert_eq!(
+            claim_of("Object of type `int | str` has no attribute `x`"),
+            None
+        );
+        assert_eq!(
+            claim_of("Object of type `Self@f` has no attribute `x`"),
+            None
+        );
+    }
+
+    /// A member typeshed's stubs lack but the real module or class has is
+    /// not reported; one the real one lacks is, whatever its stub says.
+    #[test]
+    fn members_the_real_module_has_are_not_reported() {
+        let _serial = crate::tests::serial();
+        let text = "from distutils import ccompiler\nimport enum, json\n\
+                    class Local:\n    pass\n\
+                    Local.late = 1\n\
+                    def helper():\n    pass\n\
+                    helper.flag = True\n\
+                    try:\n    from json import fast_dumps\nexcept ImportError:\n    fast_dumps = None\n";
+        let messages = [
+            ("Module `json` has no member `dumsp`", true),
+            ("Module `json` has no member `_dumsp`", true),
+            // `subprocess.py` defines it; the stub does not list it.
+            (
+                "Module `subprocess` has no member `_args_from_interpreter_flags`",
+                false,
+            ),
+            ("Module `json` has no member `dumps`", false),
+            ("Class `float` has no attribute `__getformat__`", false),
+            ("Object of type `str` has no attribute `uper`", true),
+            // Set in the class body, and on `self` in a method.
+            (
+                "Object of type `CCompiler` has no attribute `compiler_type`",
+                false,
+            ),
+            (
+                "Object of type `CCompiler` has no attribute `macros`",
+                false,
+            ),
+            // Only its subclasses have them (`MSVCCompiler`).
+            (
+                "Object of type `CCompiler` has no attribute `initialize`",
+                true,
+            ),
+            (
+                "Object of type `CCompiler` has no attribute `executables`",
+                true,
+            ),
+            // Set on the class, at the top level.
+            ("Class `Local` has no attribute `late`", false),
+            ("Class `Local` has no attribute `early`", true),
+            // Setting an attribute on a class or function of Python
+            // source works; on a builtin type it is a `TypeError`.
+            (
+                "Unresolved attribute `late` on type `<class 'Local'>`.",
+                false,
+            ),
+            (
+                "Unresolved attribute `flag` on type `def helper() -> Unknown`",
+                false,
+            ),
+            ("Function `helper` has no attribute `flag`", false),
+            ("Function `helper` has no attribute `flags`", true),
+            ("Unresolved attribute `y` on type `<class 'int'>`.", true),
+            // On the class object, its metaclass's members count
+            // (`EnumType._convert_`); on an object of it, not.
+            ("Class `IntEnum` has no attribute `_convert_`", false),
+            (
+                "Object of type `IntEnum` has no attribute `_convert_`",
+                true,
+            ),
+            ("Class `int` has no attribute `mro`", false),
+            ("Object of type `int` has no attribute `mro`", true),
+            // CPython's own C module `termios`, star-imported by `tty`.
+            ("Module `tty` has no member `tcgetattr`", false),
+            ("Module `termios` has no member `tcgetattrx`", true),
+            // A C module of CPython's: what it has is all it has.
+            ("Module `_socket` has no member `_nope`", true),
+            ("Module `_socket` has no member `socket`", false),
+            // A module whose members cannot be known (here: none is
+            // found): a private member is not reported, a public one is.
+            ("Module `pyfn_no_such_module` has no member `_nope`", false),
+            ("Module `pyfn_no_such_module` has no member `nope`", true),
+        ];
+        let python_minor: u32 = env!("PYFN_MACRO_PYTHON")
+            .split('.')
+            .nth(1)
+            .and_then(|minor| minor.parse().ok())
+            .unwrap_or(0);
+        for (message, reported) in messages {
+            if message.contains("CCompiler") && python_minor >= 12 {
+                // `distutils` left the standard library in 3.12.
+                continue;
+            }
+            let kept = super::without_refuted(text, vec![claim(message)]);
+            assert_eq!(kept.len() == 1, reported, "{message}");
+        }
+        // An optional import (`try:` on line 9, the import on line 10) is
+        // no mistake; the same claim about line 1 is.
+        for (line, reported) in [(10, false), (1, true)] {
+            let mut optional = claim("Module `json` has no member `fast_dumps`");
+            optional.start.line = line;
+            let kept = super::without_refuted(text, vec![optional]);
+            assert_eq!(kept.len() == 1, reported, "line {line}");
+        }
     }
 }
