@@ -1381,17 +1381,19 @@ def has_member(owner_kind, owner, member, line=None):
             return True
         return _module_has(owner, member)
     if owner_kind in ("set_function", "function"):
+        # A `def` of the checked source, at any depth (`typing.NewType`'s
+        # `new_type.__supertype__ = tp`).
         defined = any(
             isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == owner
-            for node in _top_statements(_tree.body))
+            for node in ast.walk(_tree))
         if owner_kind == "set_function" or not defined:
             return True if defined else None
-        # Read: given it at the top level (`f.member = …`)?
+        # Read: given it somewhere (`f.member = …`)?
         return any(
             isinstance(target, ast.Attribute) and target.attr == member
             and isinstance(target.ctx, ast.Store)
             and isinstance(target.value, ast.Name) and target.value.id == owner
-            for node in _top_statements(_tree.body) for target in ast.walk(node))
+            for target in ast.walk(_tree))
     found = _classes_named(owner)
     if owner_kind == "set_class":
         # A class of Python source takes any attribute; a builtin type does

@@ -661,7 +661,7 @@ mod tests {
         let text = "from distutils import ccompiler\nimport enum, json\n\
                     class Local:\n    pass\n\
                     Local.late = 1\n\
-                    def helper():\n    pass\n\
+                    def helper():\n    def inner():\n        pass\n    inner.flag = 1\n\
                     helper.flag = True\n\
                     try:\n    from json import fast_dumps\nexcept ImportError:\n    fast_dumps = None\n";
         let messages = [
@@ -708,6 +708,11 @@ mod tests {
             ),
             ("Function `helper` has no attribute `flag`", false),
             ("Function `helper` has no attribute `flags`", true),
+            // A nested function (`typing.NewType`'s `new_type`).
+            (
+                "Unresolved attribute `flag` on type `def inner() -> Unknown`",
+                false,
+            ),
             ("Unresolved attribute `y` on type `<class 'int'>`.", true),
             // On the class object, its metaclass's members count
             // (`EnumType._convert_`); on an object of it, not.
@@ -742,9 +747,9 @@ mod tests {
             let kept = super::without_refuted(text, vec![claim(message)]);
             assert_eq!(kept.len() == 1, reported, "{message}");
         }
-        // An optional import (`try:` on line 9, the import on line 10) is
+        // An optional import (`try:` on line 11, the import on line 12) is
         // no mistake; the same claim about line 1 is.
-        for (line, reported) in [(10, false), (1, true)] {
+        for (line, reported) in [(12, false), (1, true)] {
             let mut optional = claim("Module `json` has no member `fast_dumps`");
             optional.start.line = line;
             let kept = super::without_refuted(text, vec![optional]);
