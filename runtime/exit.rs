@@ -43,12 +43,11 @@
 //! an abort or a fatal signal nothing runs.
 
 use std::ffi::{CStr, c_void};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use pyo3::types::{PyAnyMethods, PyDict};
-use pyo3::{Py, PyAny, PyResult, Python, ffi};
+use pyo3::{PyResult, Python, ffi};
 
 /// How long the exiting thread waits for the helper thread to take the GIL.
 pub(crate) const GIL_WAIT: Duration = Duration::from_secs(2);
@@ -105,21 +104,14 @@ def run():
                 pass
 "#;
 
-/// `run` from [`EXIT_SOURCE`], made when the interpreter is prepared.
-static EXIT_FUNCTION: OnceLock<Py<PyAny>> = OnceLock::new();
-
-/// Makes the exit work and registers the `atexit` handler, once per
-/// process. Called with the interpreter prepared.
-pub(crate) fn register(py: Python<'_>) -> PyResult<()> {
+/// Registers the `atexit` handler, once per process. Called with the
+/// interpreter prepared. The exit work's Python ([`EXIT_SOURCE`]) is
+/// compiled when the process exits, not here: compiling it took about a
+/// sixth of a millisecond of every program's start.
+pub(crate) fn register() -> PyResult<()> {
     static REGISTERED: AtomicBool = AtomicBool::new(false);
     if REGISTERED.load(Ordering::Acquire) {
         return Ok(());
-    }
-    if EXIT_FUNCTION.get().is_none() {
-        let globals = PyDict::new(py);
-        py.run(EXIT_SOURCE, Some(&globals), None)?;
-        let run = globals.as_any().get_item("run")?.unbind();
-        let _ = EXIT_FUNCTION.set(run);
     }
     // SAFETY: `at_exit` is an `extern "C"` function without arguments that
     // never unwinds (it catches panics).
@@ -194,11 +186,17 @@ fn python_usable() -> bool {
 
 /// Runs the exit work, attached.
 fn run_exit_work(py: Python<'_>) {
-    if let Some(run) = EXIT_FUNCTION.get() {
-        let run = run.bind(py);
-        if let Err(err) = run.call0() {
-            err.write_unraisable(py, Some(run));
+    let globals = PyDict::new(py);
+    let run = py
+        .run(EXIT_SOURCE, Some(&globals), None)
+        .and_then(|()| globals.as_any().get_item("run"));
+    match run {
+        Ok(run) => {
+            if let Err(err) = run.call0() {
+                err.write_unraisable(py, Some(&run));
+            }
         }
+        Err(err) => err.write_unraisable(py, None),
     }
 }
 

@@ -83,7 +83,7 @@ fn prepare_once(py: Python<'_>, caller: &'static str, started_by_pyfn: bool) -> 
 #[cfg(unix)]
 fn register_process_handlers(py: Python<'_>) -> pyo3::PyResult<()> {
     crate::fork::register(py)?;
-    crate::exit::register(py)
+    crate::exit::register()
 }
 
 #[cfg(not(unix))]
