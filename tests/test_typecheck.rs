@@ -290,3 +290,20 @@ fn members_stubs_lack_and_optional_imports_are_not_reported() {
     assert_eq!(members::unit_length().unwrap(), 3);
     assert_eq!(members::encoded(vec![1, 2]).unwrap(), "[1, 2]");
 }
+
+// ty's own suppression comment works where the Python is text (a string
+// body, a `py_module!`'s source or file): one line of valid code that a
+// type checker cannot follow (typeshed's `__closure__` is `Optional`).
+py_fn! {
+    #[py(typecheck)]
+    fn first_cell_value(n: i64) -> i64 {r#"
+        def inner():
+            return n
+        return inner.__closure__[0].cell_contents  # ty: ignore[not-subscriptable]
+    "#}
+}
+
+#[test]
+fn a_ty_ignore_comment_silences_one_line() {
+    assert_eq!(first_cell_value(5).unwrap(), 5);
+}
