@@ -1162,6 +1162,11 @@ def _bound_names(node):
     return names
 
 
+# C modules whose import starts a terminal or GUI library (readline's
+# terminal set-up, Tcl): not imported inside the compiler.
+_NOT_IMPORTED = {"readline", "_tkinter", "_curses", "_curses_panel"}
+
+
 def _stdlib_extension(dotted):
     """Module `dotted` if it is one of CPython's own C modules (built in, or
     an extension module of the standard library's directory, as `termios`),
@@ -1169,7 +1174,7 @@ def _stdlib_extension(dotted):
     for anything else, which is not imported."""
     if dotted in sys.modules:
         return sys.modules[dotted]
-    if "." in dotted:
+    if "." in dotted or dotted in _NOT_IMPORTED:
         return None
     if dotted not in sys.builtin_module_names:
         try:
