@@ -262,7 +262,12 @@ impl Function {
                 return self.reloaded(py, generation, &namespace);
             }
         }
-        match &self.built(py)?.function {
+        // Built: one load, inlined into the caller.
+        let built = match self.cell.get() {
+            Some(built) => built,
+            None => self.built(py)?,
+        };
+        match &built.function {
             Some(function) => Ok(function.bind(py)),
             None => Err(Error::build_failed(
                 py,
