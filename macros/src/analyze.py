@@ -209,6 +209,150 @@ def _scoped_names(table, nodes):
         stack.extend((scope, part) for part in reversed(outer_parts))
 
 
+def _version_operand(node):
+    """The value of `node` if it reads the running Python's version
+    (`sys.version_info`, an item, slice or field of it, `sys.version`, or a
+    constant or tuple of constants), else a marker that it is not."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Tuple):
+        items = [_version_operand(e) for e in node.elts]
+        return _UNKNOWN if any(i is _UNKNOWN for i in items) else tuple(items)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id == "sys" and node.attr in ("version_info", "version", "hexversion"):
+        return getattr(sys, node.attr)
+    if isinstance(node, ast.Attribute) and node.attr in ("major", "minor", "micro"):
+        value = _version_operand(node.value)
+        return getattr(value, node.attr) if value is sys.version_info else _UNKNOWN
+    if isinstance(node, ast.Subscript):
+        value = _version_operand(node.value)
+        if value is _UNKNOWN or not isinstance(value, (tuple, str)):
+            return _UNKNOWN
+        index = node.slice.value if type(node.slice).__name__ == "Index" else node.slice
+        try:
+            if isinstance(index, ast.Slice):
+                parts = [None if p is None else _version_operand(p)
+                         for p in (index.lower, index.upper, index.step)]
+                if any(p is _UNKNOWN or not (p is None or isinstance(p, int)) for p in parts):
+                    return _UNKNOWN
+                return tuple(value)[slice(*parts)] if isinstance(value, tuple) else value[slice(*parts)]
+            key = _version_operand(index)
+            return value[key] if isinstance(key, int) else _UNKNOWN
+        except (IndexError, TypeError):
+            return _UNKNOWN
+    return _UNKNOWN
+
+
+_UNKNOWN = object()
+_COMPARE = {
+    ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b,
+    ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b,
+}
+
+
+def _static_truth(test, flags):
+    """True or False when `test` depends only on the running Python's
+    version (which a pyfn program shares with its build: it refuses
+    another minor version), through comparisons of `sys.version_info`, on
+    constants, and on module-level flags made of them (`PY3 =
+    sys.version_info[0] == 3`, `DEBUG = False`); None otherwise. The
+    platform is not decided: the program runs where it runs, not where it
+    is built."""
+    if isinstance(test, ast.Name):
+        return flags.get(test.id)
+    if isinstance(test, ast.Constant) and (test.value is None or isinstance(test.value, int)):
+        # `if False:`, `if 0:`, and a flag set to one (`DEBUG = False`).
+        return bool(test.value)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _static_truth(test.operand, flags)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        values = [_static_truth(v, flags) for v in test.values]
+        if isinstance(test.op, ast.And):
+            return False if False in values else (True if all(v is True for v in values) else None)
+        return True if True in values else (False if all(v is False for v in values) else None)
+    if isinstance(test, ast.Compare):
+        left = _version_operand(test.left)
+        reads_version = any(
+            isinstance(n, ast.Attribute) and n.attr in ("version_info", "version", "hexversion")
+            for n in ast.walk(test))
+        if left is _UNKNOWN or not reads_version:
+            return None
+        for op, right in zip(test.ops, test.comparators):
+            right = _version_operand(right)
+            if right is _UNKNOWN or type(op) not in _COMPARE:
+                return None
+            try:
+                if not _COMPARE[type(op)](left, right):
+                    return False
+            except TypeError:
+                return None
+            left = right
+        return True
+    return None
+
+
+def _not_run_here(roots):
+    """The ids of the nodes of `roots` that never run on this Python: the
+    branch of an `if`, a conditional expression or an `and`/`or` that a
+    test of the version or a constant flag rules out (Python 2's `unicode`
+    under `if sys.version_info[0] < 3:`, `PY2 and long`, `if DEBUG:` with
+    `DEBUG = False`; a flag another module sets at run time is not seen),
+    and the handlers of a `try`
+    whose `except ImportError` is a fallback for an import in its body
+    (they run only where that import fails). Names read there are not
+    reported: they are not certain to fail."""
+    flags = {}
+    assigned = {}
+    for node in _tree.body:
+        for target in getattr(node, "targets", None) or ([node.target] if isinstance(
+                node, (ast.AnnAssign, ast.AugAssign)) else []):
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name):
+                    assigned[name.id] = assigned.get(name.id, 0) + 1
+    # A flag is bound once, at the top level, and never by a function
+    # (`global`).
+    rebound = {name for node in ast.walk(_tree) if isinstance(node, ast.Global)
+               for name in node.names}
+    for node in _tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and assigned.get(node.targets[0].id) == 1
+                and node.targets[0].id not in rebound):
+            truth = _static_truth(node.value, flags)
+            if truth is not None:
+                flags[node.targets[0].id] = truth
+    dead = set()
+
+    def bury(nodes):
+        for node in nodes:
+            dead.update(id(n) for n in ast.walk(node))
+
+    for root in roots:
+        for node in ast.walk(root):
+            if isinstance(node, (ast.If, ast.IfExp, ast.While)):
+                truth = _static_truth(node.test, flags)
+                if truth is True and not isinstance(node, ast.While):
+                    bury(node.orelse if isinstance(node, ast.If) else [node.orelse])
+                elif truth is False:
+                    bury(node.body if isinstance(node, (ast.If, ast.While)) else [node.body])
+            elif isinstance(node, ast.BoolOp):
+                for index, value in enumerate(node.values[:-1]):
+                    truth = _static_truth(value, flags)
+                    if truth is (isinstance(node.op, ast.Or)):
+                        bury(node.values[index + 1:])
+                        break
+            elif (isinstance(node, ast.Try) or type(node).__name__ == "TryStar") and any(
+                    isinstance(n, (ast.Import, ast.ImportFrom))
+                    for statement in node.body for n in ast.walk(statement)):
+                for handler in node.handlers:
+                    if handler.type is not None and _catches(
+                            handler, {"ImportError", "ModuleNotFoundError"}):
+                        bury(handler.body)
+    return dead
+
+
 def check_names(tables, defined, search_nodes, closure=False):
     """Reports (or, for a closure, captures) every name the `tables` read
     as a global that `defined` lacks, at its first use in `search_nodes`."""
@@ -236,7 +380,8 @@ def check_names(tables, defined, search_nodes, closure=False):
     if not undefined:
         return
     # Uses inside `try: ... except NameError` test whether the name exists:
-    # a name used only there is not an error.
+    # a name used only there is not an error, nor anywhere else in the scope
+    # that tests it (`try: get_ipython / except NameError: return` first).
     guarded = set()
     for root in search_nodes:
         for node in ast.walk(root):
@@ -245,6 +390,9 @@ def check_names(tables, defined, search_nodes, closure=False):
             ):
                 for statement in node.body:
                     guarded.update(id(n) for n in ast.walk(statement))
+    # Code this Python never runs (a version test rules it out, an import
+    # fallback).
+    not_run = _not_run_here(search_nodes)
     # Annotations CPython never evaluates: under `from __future__ import
     # annotations`, all; otherwise those of assignments in a function
     # (`x: T = …`, `self.x: T = …`).
@@ -278,16 +426,19 @@ def check_names(tables, defined, search_nodes, closure=False):
     # parameter of the same name elsewhere is another variable.
     first_use = {}
     unguarded = set()
-    for node, scope in _scoped_names(_table, [_tree]):
-        if node.id in undefined and id(scope) in global_in[node.id] \
-                and not isinstance(node.ctx, ast.Store):
-            counts = id(node) not in guarded and id(node) not in unevaluated
-            if counts:
-                unguarded.add(node.id)
-            # The position reported: the first use that counts, if any.
-            key = (not counts, node.lineno, node.col_offset)
-            if node.id not in first_use or key < first_use[node.id][0]:
-                first_use[node.id] = (key, node)
+    uses = [(node, scope) for node, scope in _scoped_names(_table, [_tree])
+            if node.id in undefined and id(scope) in global_in[node.id]
+            and not isinstance(node.ctx, ast.Store)]
+    tested = {(node.id, id(scope)) for node, scope in uses if id(node) in guarded}
+    excused = guarded | unevaluated | not_run
+    for node, scope in uses:
+        counts = id(node) not in excused and (node.id, id(scope)) not in tested
+        if counts:
+            unguarded.add(node.id)
+        # The position reported: the first use that counts, if any.
+        key = (not counts, node.lineno, node.col_offset)
+        if node.id not in first_use or key < first_use[node.id][0]:
+            first_use[node.id] = (key, node)
     undefined = [n for n in undefined if n in unguarded or n not in first_use]
     # What `gettext.install(…, names=[…])` adds to the builtins, and a
     # module's `__annotations__` (there when it annotates at its top level).

@@ -619,7 +619,8 @@ fn stdlib_package_files_as_modules() {
 /// Whole top-level stdlib modules as `#[py(typecheck)]` `py_module!`
 /// files: a measurement, not a check (`cargo test -p pyfn-macros --lib
 /// stdlib_modules_type_check -- --ignored --nocapture`; with
-/// `PYFN_SWEEP_VERBOSE` set, every error): prints ty's errors by rule.
+/// `PYFN_SWEEP_VERBOSE` set, every error; `PYFN_SWEEP_MODULES_DIR`: the
+/// `.py` files at the top of that directory instead): prints ty's errors by rule.
 /// Untyped `def`s are not judged (gradual typing); what is left is
 /// top-level code ty reads differently, see `BENCHMARKS.md`.
 #[test]
@@ -630,7 +631,21 @@ fn stdlib_modules_type_check() {
         return;
     }
     let _serial = serial();
-    let (_, files) = stdlib_files(true);
+    // `PYFN_SWEEP_MODULES_DIR`: the `.py` files at the top of that
+    // directory instead (a site-packages: third-party single-file modules).
+    let files = match std::env::var("PYFN_SWEEP_MODULES_DIR") {
+        Ok(dir) => {
+            let mut files: Vec<String> = std::fs::read_dir(&dir)
+                .expect("PYFN_SWEEP_MODULES_DIR lists")
+                .filter_map(|entry| Some(entry.ok()?.path()))
+                .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
+                .map(|path| path.display().to_string())
+                .collect();
+            files.sort();
+            files
+        }
+        Err(_) => stdlib_files(true).1,
+    };
     let start = std::time::Instant::now();
     let mut rules = std::collections::BTreeMap::<String, usize>::new();
     let (mut flagged, mut unchecked) = (0, 0);
@@ -647,6 +662,14 @@ fn stdlib_modules_type_check() {
             .collect();
         if found.is_empty() && !errors.is_empty() {
             unchecked += 1;
+            if std::env::var_os("PYFN_SWEEP_VERBOSE").is_some() {
+                for error in &errors {
+                    eprintln!(
+                        "{path}: not type-checked: {}",
+                        &error[..error.len().min(300)]
+                    );
+                }
+            }
         }
         if !found.is_empty() {
             flagged += 1;
@@ -791,3 +814,69 @@ pub(crate) const UNDEFINED_ON_PURPOSE: &[(&str, &str)] = &[
     // unittest/test/test_suite.py: a test method never run.
     ("unittest/test/test_suite.py", "fail"),
 ];
+
+/// Every `.py` file of the build interpreter's site-packages (or of
+/// `PYFN_SWEEP_SITE`) as a `py_module!` file (imports not checked: a file
+/// of a package has relative imports): the names pyfn reports undefined,
+/// printed with their lines. A measurement of the undefined-name check on
+/// third-party code (`cargo test -p pyfn-macros --lib
+/// sweep::site_packages_undefined_names -- --ignored --nocapture`).
+#[test]
+#[ignore = "a measurement: prints the names pyfn reports undefined in site-packages"]
+fn site_packages_undefined_names() {
+    let _serial = serial();
+    let site = std::env::var("PYFN_SWEEP_SITE").unwrap_or_else(|_| {
+        crate::python::with_python(|py| {
+            py.import("sysconfig")
+                .and_then(|sysconfig| sysconfig.call_method0("get_paths"))
+                .and_then(|paths| paths.get_item("purelib"))
+                .and_then(|purelib| purelib.extract())
+                .expect("purelib")
+        })
+    });
+    let mut files = Vec::new();
+    let mut pending = vec![std::path::PathBuf::from(&site)];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "py") {
+                files.push(path.display().to_string());
+            }
+        }
+    }
+    files.sort();
+    let start = std::time::Instant::now();
+    let (mut with_names, mut names, mut refused) = (0, 0, 0);
+    for path in &files {
+        let input = format!("#[py(allow_missing_imports)] mod m {{ file = {path:?}; }}");
+        let Ok(tokens) = input.parse::<proc_macro2::TokenStream>() else {
+            continue;
+        };
+        let out = crate::pipeline::py_module(tokens).to_string();
+        let mut here = 0;
+        for error in out.split(ERROR_BRACE).skip(1) {
+            let message = error.split("\\n").next().unwrap_or(error);
+            if message.contains("is not defined") {
+                here += 1;
+                eprintln!("{path}: {}", &error[..error.len().min(400)]);
+            } else if !message.contains("relative to") && !message.contains("package") {
+                refused += 1;
+                eprintln!("{path}: other: {}", &message[..message.len().min(200)]);
+            }
+        }
+        if here > 0 {
+            with_names += 1;
+            names += here;
+        }
+    }
+    eprintln!(
+        "{} files of {site} in {:.1} s: {names} undefined names in {with_names} files; {refused} other findings",
+        files.len(),
+        start.elapsed().as_secs_f64()
+    );
+}

@@ -767,6 +767,69 @@ fn names_are_judged_in_their_own_scope() {
     assert!(lines("import gettext\ngettext.install('app', names=['ngettext'])\nprint(_('a'), ngettext('a', 'b', 2), WindowsError)\n").is_empty());
 }
 
+/// Found on whole third-party files (site-packages): code this Python
+/// never runs is not judged. A branch a test of the version rules out (a
+/// pyfn program runs on the CPython minor it was built with), or a
+/// constant flag (`DEBUG = False`); an `except ImportError` fallback for an
+/// import; the rest of a scope that first tests a name with `except
+/// NameError`. A name read where the code does run is still reported.
+#[test]
+fn code_this_python_never_runs_is_not_judged() {
+    let _serial = serial();
+    let lines = |source: &str| -> Vec<Option<usize>> {
+        analysis_findings(source, None)
+            .into_iter()
+            .map(|(_, line, _, _)| line)
+            .collect()
+    };
+    let source = "\
+import sys
+PY3 = sys.version_info[0] >= 3
+PY2 = not PY3
+DEBUG = False
+if sys.version_info[0] >= 3:
+    string_types = (str,)
+else:
+    string_types = (str, unicode)
+text_type = str if PY3 else unicode
+int_types = (int, long) if PY2 else (int,)
+def to_text(obj):
+    if isinstance(obj, bytes) and sys.version_info < (3,):
+        obj = unicode(obj)
+    if sys.version_info[:2] >= (3, 8) or oldname:
+        return obj
+    if DEBUG:
+        print(trace)
+    return obj
+try:
+    from collections.abc import Mapping
+except ImportError:
+    from collections import Mapping
+    str = unicode
+def in_jupyter():
+    try:
+        get_ipython
+    except NameError:
+        return False
+    return get_ipython() is not None
+def live():
+    if sys.version_info >= (3, 0):
+        return basestring
+def typo():
+    return lenn([])
+";
+    // Only the names read where the code runs: `basestring`, `lenn`.
+    let mut found = lines(source);
+    found.sort();
+    assert_eq!(found, vec![Some(32), Some(34)]);
+    // A flag a function rebinds is not constant.
+    let rebound = "FLAG = False\ndef on():\n    global FLAG\n    FLAG = True\ndef f():\n    if FLAG:\n        return nope\n";
+    assert_eq!(lines(rebound), vec![Some(7)]);
+    // A test of the platform is not decided: the program runs elsewhere.
+    let platform = "import sys\nif sys.platform == 'win32':\n    x = nope\n";
+    assert_eq!(lines(platform), vec![Some(3)]);
+}
+
 /// A star import binds what the imported module's source says, read without
 /// running it: names it does not bind are still undefined. A star import
 /// whose names cannot be known that way (a C module) turns the
