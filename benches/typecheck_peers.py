@@ -2,13 +2,13 @@
 """The stdlib sweep of `#[py(typecheck)]`, checked by ty, mypy, pyright
 and pyrefly side by side: which functions each one flags.
 
-The functions are those of `macros/src/sweep.rs` (FUNCTIONS): every
-top-level `def` of the build interpreter's standard library whose free names
-are builtins its module does not rebind, `async` ones and those with a name
-Rust cannot write (`self`, `_`) left out, each written
-to a file of its own as pyfn checks it: its own parameters (`*args`,
+The functions are those of `macros/src/sweep.rs`, collected by its own
+FUNCTIONS script: every top-level `def` of the build interpreter's standard
+library whose free names are builtins its module does not rebind, `async`
+ones and those with a name Rust cannot write (`self`, `_`) left out, each
+written to a file of its own as pyfn checks it: its own parameters (`*args`,
 keyword-only, `**kwargs`), every one and the result annotated `Any`, no
-defaults, no decorators. Errors about names and imports are left out for
+defaults, its body as written. Errors about names and imports are left out for
 every checker (pyfn's own checks decide those), and ty's about members the
 real module or class has (pyfn asks the real one; see
 `macros/src/analyze.py`, members mode, which this script runs the same way).
@@ -25,80 +25,41 @@ PYTHON (`scripts/ensure-typecheck`).
 """
 
 import argparse
-import ast
-import builtins
 import collections
-import io
 import json
 import os
 import re
 import subprocess
-import symtable
 import sys
-import textwrap
-import tokenize
 
 PEERS = ["mypy==2.4.1", "pyright==1.1.414", "pyrefly==1.5.0"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+# The sweep's own collection: the `FUNCTIONS` script of
+# macros/src/sweep.rs, run as it is, then each function written out as pyfn
+# checks it.
 DUMP = r'''
-import ast, builtins, io, json, os, symtable, sys, sysconfig, textwrap, tokenize
-stdlib = sysconfig.get_paths()["stdlib"]
-out = sys.argv[1]
-names = set(dir(builtins))
-def free_globals(table, acc):
-    for s in table.get_symbols():
-        if table.get_type() != "module" and s.is_global() and s.is_referenced():
-            acc.add(s.get_name())
-    for c in table.get_children():
-        free_globals(c, acc)
+import json, os, re, sys, textwrap
+sweep, out = sys.argv[1], sys.argv[2]
+text = open(sweep, encoding="utf-8").read()
+script = re.search(r'const FUNCTIONS: &std::ffi::CStr = cr#"(.*?)"#;', text, re.S).group(1)
+scope = {}
+exec(compile(script, "FUNCTIONS", "exec"), scope)
+unnameable = {"self", "Self", "super", "crate", "_"}
 index = []
-for root, dirs, entries in os.walk(stdlib):
-    dirs[:] = sorted(d for d in dirs if d not in ("site-packages", "dist-packages", "__pycache__"))
-    for entry in sorted(entries):
-        if not entry.endswith(".py"):
-            continue
-        path = os.path.join(root, entry)
-        data = open(path, "rb").read()
-        try:
-            tree = compile(data, path, "exec", ast.PyCF_ONLY_AST)
-            encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
-            text = data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
-            module_table = symtable.symtable(text, path, "exec")
-        except Exception:
-            continue
-        lines = text.split("\n")
-        module_names = {s.get_name() for s in module_table.get_symbols()
-                        if s.is_assigned() or s.is_imported() or s.is_namespace()}
-        if ast.get_docstring(tree) is not None:
-            module_names.add("__doc__")
-        for node in tree.body:
-            if not isinstance(node, ast.FunctionDef):
-                continue
-            source = textwrap.dedent("\n".join(lines[node.lineno - 1:node.end_lineno]))
-            try:
-                table = symtable.symtable(source, "f", "exec")
-            except SyntaxError:
-                continue
-            free = set()
-            free_globals(table, free)
-            if not free <= names | {node.name} or (free - {node.name}) & module_names:
-                continue
-            a = node.args
-            every = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]
-            if {node.name, *(p.arg for p in every)} & {"self", "Self", "super", "crate", "_"}:
-                # Names Rust cannot write: not in pyfn's sweep either.
-                continue
-            node.decorator_list = []
-            a.defaults = []
-            a.kw_defaults = [None] * len(a.kwonlyargs)
-            for p in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
-                p.annotation = ast.Name("Any")
-            node.returns = ast.Name("Any")
-            file = "f%04d.py" % len(index)
-            with open(os.path.join(out, file), "w", encoding="utf-8") as f:
-                f.write("from typing import Any\n" + ast.unparse(node) + "\n")
-            index.append((file, "%s:%d" % (os.path.relpath(path, stdlib), node.lineno), node.name))
+for where, name, params, body, is_async in scope["functions"]:
+    if is_async or name in unnameable or any(p in unnameable for p, _ in params):
+        continue
+    parts = [p + ": Any" for p, kind in params if kind == "positional"]
+    starred = [p for p, kind in params if kind == "args"]
+    keyword = [p + ": Any" for p, kind in params if kind == "keyword"]
+    parts += ["*" + starred[0] + ": Any"] if starred else (["*"] if keyword else [])
+    parts += keyword + ["**" + p + ": Any" for p, kind in params if kind == "kwargs"]
+    file = "f%04d.py" % len(index)
+    with open(os.path.join(out, file), "w", encoding="utf-8") as f:
+        f.write("from typing import Any\ndef %s(%s) -> Any:\n%s\n" % (
+            name, ", ".join(parts), textwrap.indent(textwrap.dedent(body), "    ")))
+    index.append((file, where, name))
 json.dump(index, open(os.path.join(out, "index.json"), "w"))
 '''
 
@@ -249,7 +210,8 @@ def main():
     dump = os.path.join(work, "functions-%s" % version)
     if not os.path.exists(os.path.join(dump, "index.json")):
         os.makedirs(dump, exist_ok=True)
-        subprocess.run([python, "-c", DUMP, dump], check=True)
+        subprocess.run([python, "-c", DUMP, os.path.join(HERE, "..", "macros", "src", "sweep.rs"),
+                        dump], check=True)
     with open(os.path.join(dump, "index.json")) as f:
         index = {file: (where, name) for file, where, name in json.load(f)}
     with open(os.path.join(dump, "pyrightconfig.json"), "w") as f:
