@@ -29,8 +29,11 @@
 //!   [`crate::once::Once`], is built again in the child), resets the
 //!   reaper (no reaper thread in the child; the
 //!   queued states are deleted with the other threads' states), then
-//!   `PyOS_AfterFork_Child` and gives the GIL back likewise: the child's
-//!   threads, the forking one and new ones, call Python as usual.
+//!   `PyOS_AfterFork_Child`, drops the import system's locks on modules
+//!   that threads the child lacks were importing (and those half-made
+//!   modules: they are imported again), and gives the GIL back likewise:
+//!   the child's threads, the forking one and new ones, call Python as
+//!   usual. The `after_in_child` hook does the same for CPython's forks.
 //!
 //! CPython's own forks (`os.fork`, `os.forkpty`, `subprocess` with
 //! `preexec_fn`, `multiprocessing`'s fork start method) call these
@@ -88,6 +91,7 @@ pub(crate) fn register(py: Python<'_>) -> PyResult<()> {
             "after_in_child",
             PyCFunction::new_closure(py, Some(c"pyfn_after_fork_in_child"), None, |args, _| {
                 anchor_child_state(args.py());
+                release_import_locks(args.py());
                 mark_cpython_forking(false)
             })?,
         )?;
@@ -210,6 +214,50 @@ extern "C" fn parent() {
     }
 }
 
+/// In the child: the import system's locks on single modules
+/// (`importlib._bootstrap._module_locks`) that a thread the child lacks
+/// held at the fork, that is, modules that thread was importing (their top
+/// level running), are dropped, and so are those modules, half made, from
+/// `sys.modules`: the child imports them again. Otherwise the child's
+/// first import of one waits forever for a thread it does not have
+/// (CPython resets its global import lock in the child, not these). A lock
+/// this thread holds (it forked from inside an import) stays. Anything
+/// unexpected (another CPython's import system) leaves things as they
+/// were.
+fn release_import_locks(py: Python<'_>) {
+    let released = || -> PyResult<()> {
+        let bootstrap = py.import("_frozen_importlib")?;
+        let locks = bootstrap.getattr("_module_locks")?.cast_into::<PyDict>()?;
+        let me = py.import("_thread")?.call_method0("get_ident")?;
+        let modules = py.import("sys")?.getattr("modules")?;
+        for (name, reference) in locks.copy()?.iter() {
+            // A weak reference to the lock.
+            let lock = reference.call0()?;
+            if lock.is_none() {
+                continue;
+            }
+            let owner = lock.getattr("owner")?;
+            if owner.is_none() || owner.eq(&me)? {
+                continue;
+            }
+            locks.del_item(&name)?;
+            let half_made = modules
+                .get_item(&name)
+                .and_then(|module| module.getattr("__spec__"))
+                .and_then(|spec| spec.getattr("_initializing"))
+                .and_then(|initializing| initializing.is_truthy())
+                .unwrap_or(false);
+            if half_made {
+                modules.del_item(&name)?;
+            }
+        }
+        Ok(())
+    };
+    // An error leaves the import system as it was; it is not raised into
+    // the child's code.
+    let _ = released();
+}
+
 /// The `pthread_atfork` child handler: in the child, on its only thread.
 extern "C" fn child() {
     crate::once::forked();
@@ -220,6 +268,8 @@ extern "C" fn child() {
         // this thread, the child's only one, which is still attached: what
         // `PyOS_AfterFork_Child` requires.
         unsafe { ffi::PyOS_AfterFork_Child() };
+        // SAFETY: still attached (the GIL is given back below).
+        release_import_locks(unsafe { Python::assume_attached() });
     }
     if prepared == PREPARED_ENSURED {
         // SAFETY: pairs the prepare handler's `PyGILState_Ensure`; after

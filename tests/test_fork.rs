@@ -612,3 +612,75 @@ fn fork_while_other_threads_build_a_module_and_a_function() {
     assert_eq!(module.join().unwrap().unwrap(), "ready");
     assert_eq!(function.join().unwrap().unwrap(), 5);
 }
+
+/// A module another thread of the parent was importing when it forked
+/// (its top level running, so the import system's lock on that module held
+/// by a thread the child lacks): the child imports it again instead of
+/// waiting for that lock forever. Seen in CI on 3.10: a child whose first
+/// call built a package's finder, which imports, hung on such a lock.
+#[test]
+fn fork_while_another_thread_imports_a_module() {
+    let _serial = one_at_a_time();
+    let dir = std::env::temp_dir().join(format!("pyfn-fork-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("pyfn_slow_import.py"),
+        "import time\ntime.sleep(0.5)\nREADY = 'ready'\n",
+    )
+    .unwrap();
+    let import = |dir: &std::path::Path| import_from(dir, "pyfn_slow_import");
+    // pyfn prepared (its fork handlers registered) before the import.
+    assert!(calls_work());
+    let importer = {
+        let dir = dir.clone();
+        std::thread::spawn(move || import(&dir))
+    };
+    // The importer is inside the module's 0.5 s top level.
+    std::thread::sleep(Duration::from_millis(150));
+    let code = fork_and_wait(|| import(&dir).ok().as_deref() == Some("ready"));
+    assert_eq!(importer.join().unwrap().unwrap(), "ready");
+    // The same with Python's own `os.fork`, whose child runs pyfn's
+    // `after_in_child` hook.
+    std::fs::write(
+        dir.join("pyfn_slow_import_2.py"),
+        "import time\ntime.sleep(0.5)\nREADY = 'ready'\n",
+    )
+    .unwrap();
+    let importer = {
+        let dir = dir.clone();
+        std::thread::spawn(move || import_from(&dir, "pyfn_slow_import_2"))
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    let os_fork_code = Python::attach(|py| -> PyResult<Option<i32>> {
+        let pid: libc::pid_t = py.import("os")?.call_method0("fork")?.extract()?;
+        if pid == 0 {
+            let ok = import_from(&dir, "pyfn_slow_import_2").ok().as_deref() == Some("ready");
+            // SAFETY: ends the child without running the parent's exit
+            // handlers.
+            unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+        }
+        Ok(py.detach(|| wait(pid)))
+    })
+    .unwrap();
+    assert_eq!(importer.join().unwrap().unwrap(), "ready");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, Some(0), "the child hung (None) or failed");
+    assert_eq!(
+        os_fork_code,
+        Some(0),
+        "os.fork's child hung (None) or failed"
+    );
+}
+
+/// Imports `module` from `dir` (put first on `sys.path`): its `READY`.
+fn import_from(dir: &std::path::Path, module: &str) -> PyResult<String> {
+    Python::attach(|py| {
+        let sys = py.import("sys")?;
+        let path = sys.getattr("path")?;
+        let dir = dir.display().to_string();
+        if !path.contains(&dir)? {
+            path.call_method1("insert", (0, &dir))?;
+        }
+        py.import(module)?.getattr("READY")?.extract()
+    })
+}
