@@ -730,6 +730,14 @@ fn absolute_module_paths_include_the_checked_file() {
     }
 }
 
+/// The lines of what the analysis of module `source` finds.
+fn finding_lines(source: &str) -> Vec<Option<usize>> {
+    analysis_findings(source, None)
+        .into_iter()
+        .map(|(_, line, _, _)| line)
+        .collect()
+}
+
 /// Found on whole stdlib files: a name is undefined where its scope reads it
 /// as a global, not where another scope has a local of that name; code
 /// CPython never evaluates, and names Python programs get at run time, are
@@ -737,34 +745,37 @@ fn absolute_module_paths_include_the_checked_file() {
 #[test]
 fn names_are_judged_in_their_own_scope() {
     let _serial = serial();
-    let lines = |source: &str| -> Vec<Option<usize>> {
-        analysis_findings(source, None)
-            .into_iter()
-            .map(|(_, line, _, _)| line)
-            .collect()
-    };
     // The undefined `b` is the default on line 5, not `g`'s parameter.
     assert_eq!(
-        lines("def g(a, b=0):\n    return a + b\n\ndef t():\n    def f(x=b):\n        pass\n"),
+        finding_lines(
+            "def g(a, b=0):\n    return a + b\n\ndef t():\n    def f(x=b):\n        pass\n"
+        ),
         vec![Some(5)]
     );
     // Guarded by `except NameError`; a parameter of the same name elsewhere
     // is another variable.
     assert!(
-        lines("def g(nope):\n    return nope\ntry:\n    nope\nexcept NameError:\n    pass\n")
-            .is_empty()
+        finding_lines(
+            "def g(nope):\n    return nope\ntry:\n    nope\nexcept NameError:\n    pass\n"
+        )
+        .is_empty()
     );
     // Annotations in functions, and all of them under the future import,
     // are never evaluated; a module with annotations has `__annotations__`.
-    assert!(lines("class C:\n    def f(self, x):\n        self.x: Nope = x\n        y: AlsoNope = 2\nz: int = 1\nprint(__annotations__)\n").is_empty());
+    assert!(finding_lines("class C:\n    def f(self, x):\n        self.x: Nope = x\n        y: AlsoNope = 2\nz: int = 1\nprint(__annotations__)\n").is_empty());
     assert!(
-        lines("from __future__ import annotations\ndef f(x: Nope) -> AlsoNope:\n    return x\n")
-            .is_empty()
+        finding_lines(
+            "from __future__ import annotations\ndef f(x: Nope) -> AlsoNope:\n    return x\n"
+        )
+        .is_empty()
     );
-    assert_eq!(lines("def f(x: Nope):\n    return x\n"), vec![Some(1)]);
+    assert_eq!(
+        finding_lines("def f(x: Nope):\n    return x\n"),
+        vec![Some(1)]
+    );
     // `gettext.install` adds `_` (and what `names` lists) to the builtins;
     // `WindowsError` is a builtin on Windows.
-    assert!(lines("import gettext\ngettext.install('app', names=['ngettext'])\nprint(_('a'), ngettext('a', 'b', 2), WindowsError)\n").is_empty());
+    assert!(finding_lines("import gettext\ngettext.install('app', names=['ngettext'])\nprint(_('a'), ngettext('a', 'b', 2), WindowsError)\n").is_empty());
 }
 
 /// Found on whole third-party files (site-packages): code this Python
@@ -776,12 +787,6 @@ fn names_are_judged_in_their_own_scope() {
 #[test]
 fn code_this_python_never_runs_is_not_judged() {
     let _serial = serial();
-    let lines = |source: &str| -> Vec<Option<usize>> {
-        analysis_findings(source, None)
-            .into_iter()
-            .map(|(_, line, _, _)| line)
-            .collect()
-    };
     let source = "\
 import sys
 PY3 = sys.version_info[0] >= 3
@@ -819,15 +824,15 @@ def typo():
     return lenn([])
 ";
     // Only the names read where the code runs: `basestring`, `lenn`.
-    let mut found = lines(source);
+    let mut found = finding_lines(source);
     found.sort();
     assert_eq!(found, vec![Some(32), Some(34)]);
     // A flag a function rebinds is not constant.
     let rebound = "FLAG = False\ndef on():\n    global FLAG\n    FLAG = True\ndef f():\n    if FLAG:\n        return nope\n";
-    assert_eq!(lines(rebound), vec![Some(7)]);
+    assert_eq!(finding_lines(rebound), vec![Some(7)]);
     // A test of the platform is not decided: the program runs elsewhere.
     let platform = "import sys\nif sys.platform == 'win32':\n    x = nope\n";
-    assert_eq!(lines(platform), vec![Some(3)]);
+    assert_eq!(finding_lines(platform), vec![Some(3)]);
 }
 
 /// A star import binds what the imported module's source says, read without
