@@ -382,14 +382,7 @@ def check_names(tables, defined, search_nodes, closure=False):
     # Uses inside `try: ... except NameError` test whether the name exists:
     # a name used only there is not an error, nor anywhere else in the scope
     # that tests it (`try: get_ipython / except NameError: return` first).
-    guarded = set()
-    for root in search_nodes:
-        for node in ast.walk(root):
-            if (isinstance(node, ast.Try) or type(node).__name__ == "TryStar") and any(
-                _catches(h, {"NameError", "Exception", "BaseException"}) for h in node.handlers
-            ):
-                for statement in node.body:
-                    guarded.update(id(n) for n in ast.walk(statement))
+    guarded = _name_tests(search_nodes)
     # Code this Python never runs (a version test rules it out, an import
     # fallback).
     not_run = _not_run_here(search_nodes)
@@ -1501,15 +1494,17 @@ def _classes_named(name):
 
 
 def _guarded_import_at(line):
-    """Whether a `from … import` on `line` of the checked source is in the
-    body of a `try` whose `except` catches ImportError (an optional import,
-    as pyfn's own import check reads it)."""
+    """Whether a `from … import` on `line` of the checked source is in a
+    `try` whose `except` catches ImportError: in its body (an optional
+    import), a handler (a fallback, for where the body's import fails:
+    `from collections import Sequence` after `collections.abc`'s) or its
+    `else`, as pyfn's own import check reads them."""
     pending = [_tree]
     while pending:
         node = pending.pop()
         if ((isinstance(node, ast.Try) or type(node).__name__ == "TryStar")
                 and any(_catches_import_error(h) for h in node.handlers)):
-            body = list(node.body)
+            body = list(node.body) + list(node.handlers) + list(node.orelse)
             while body:
                 inner = body.pop()
                 if (isinstance(inner, ast.ImportFrom)
@@ -1522,6 +1517,98 @@ def _guarded_import_at(line):
     return False
 
 
+def _module_bindings():
+    """What binds the checked module's globals besides its own statements:
+    (whether some are bound where the analysis cannot see them, the names
+    its star imports bind, the names a decorated class publishes). Names
+    bound by star imports are read from the modules they import; a star
+    import that cannot be resolved without running code, or globals made at
+    run time (`globals()[...] = `), leave names the analysis cannot see:
+    such a module gets no undefined-name check. A decorated class may
+    publish its members as module globals (`enum.global_enum`): names its
+    body binds count as defined."""
+    starred = set()
+    dynamic = _binds_dynamically(_tree)
+    for node in ast.walk(_tree):
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            names = _star_names(node)
+            if names is None:
+                dynamic = True
+            else:
+                starred |= names
+    published = {
+        target.id
+        for node in ast.walk(_tree)
+        if isinstance(node, ast.ClassDef) and node.decorator_list
+        for statement in node.body
+        if isinstance(statement, (ast.Assign, ast.AnnAssign))
+        for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
+        if isinstance(target, ast.Name)
+    }
+    return dynamic, starred, published
+
+
+def _rebound_names():
+    """The names the checked source binds other than by `def` or `class`
+    (an assignment, augmented or annotated, a `for` or `with` target, an
+    import)."""
+    names = set()
+    for node in ast.walk(_tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _name_tests(roots):
+    """The ids of the nodes of `roots` in the body of a `try` whose `except`
+    catches NameError: reads there test whether a name exists."""
+    guarded = set()
+    for root in roots:
+        for node in ast.walk(root):
+            if (isinstance(node, ast.Try) or type(node).__name__ == "TryStar") and any(
+                _catches(h, {"NameError", "Exception", "BaseException"}) for h in node.handlers
+            ):
+                for statement in node.body:
+                    guarded.update(id(n) for n in ast.walk(statement))
+    return guarded
+
+
+def _name_unjudged(name, line):
+    """For the checker's claim that `name`, read on `line`, is not defined:
+    True where pyfn's own undefined-name check leaves that read alone, as
+    not certain to fail (a global of a module that binds globals where the
+    analysis cannot see them, or that a star import or a decorated class
+    binds; a read in a `try` that catches NameError, or in the scope that
+    tests the name so; code this Python never runs); None otherwise (the
+    checker's word stands: a local read before it is assigned, a global
+    read before the statement that binds it)."""
+    reads = [
+        (node, scope) for node, scope in _scoped_names(_table, [_tree])
+        if node.id == name and not isinstance(node.ctx, ast.Store)
+    ]
+
+    def is_global(scope):
+        try:
+            return _is_global(scope, scope.lookup(name))
+        except KeyError:
+            return False
+
+    flagged = [(node, scope) for node, scope in reads
+               if node.lineno <= line <= (node.end_lineno or node.lineno) and is_global(scope)]
+    if not flagged:
+        return None
+    dynamic, starred, published = _module_bindings()
+    if dynamic or name in starred or name in published:
+        return True
+    excused = _name_tests([_tree]) | _not_run_here([_tree])
+    scopes = {id(scope) for _, scope in flagged}
+    if any(id(node) in excused for node, scope in reads if id(scope) in scopes):
+        return True
+    return None
+
+
 def has_member(owner_kind, owner, member, line=None):
     """The answer for one claim of the type checker about `owner`'s
     `member`: True (not a mistake: the real one has it, may be given it, or
@@ -1531,7 +1618,10 @@ def has_member(owner_kind, owner, member, line=None):
     `owner`), "function" (the function `owner`), "set_class" or
     "set_function" (`owner.member = …` on a class or a function the checker
     says lacks it: Python lets a class or a function of Python source be
-    given any attribute)."""
+    given any attribute), or "name" (`member` read on `line`, which the
+    checker says is not defined: see `_name_unjudged`)."""
+    if owner_kind == "name":
+        return _name_unjudged(member, line)
     if owner_kind == "module":
         if line is not None and _guarded_import_at(line):
             return True
@@ -1544,6 +1634,12 @@ def has_member(owner_kind, owner, member, line=None):
             for node in ast.walk(_tree))
         if owner_kind == "set_function" or not defined:
             return True if defined else None
+        # Bound again by an assignment or import (`_c = _c()`, `f =
+        # cache(f)`): the checker keeps the `def`'s type for the name (see
+        # typecheck.rs's `rebinds_def_or_class`), so its claim is about an
+        # object the name may no longer hold.
+        if owner in _rebound_names():
+            return True
         # Read: given it somewhere (`f.member = …`)?
         return any(
             isinstance(target, ast.Attribute) and target.attr == member
@@ -1636,30 +1732,7 @@ else:
         s.get_name() for s in _table.get_symbols()
         if s.is_assigned() or s.is_imported() or s.is_namespace()
     }
-    # Names bound by star imports, read from the modules they import; a
-    # star import that cannot be resolved without running code, or globals
-    # made at run time (`globals()[...] = `), leave names the analysis
-    # cannot see: such a module gets no undefined-name check.
-    _starred = set()
-    _dynamic = _binds_dynamically(_tree)
-    for _node in ast.walk(_tree):
-        if isinstance(_node, ast.ImportFrom) and any(a.name == "*" for a in _node.names):
-            _names = _star_names(_node)
-            if _names is None:
-                _dynamic = True
-            else:
-                _starred |= _names
-    # A decorated class may publish its members as module globals
-    # (`enum.global_enum`): names its body binds count as defined.
-    _published = {
-        target.id
-        for node in ast.walk(_tree)
-        if isinstance(node, ast.ClassDef) and node.decorator_list
-        for statement in node.body
-        if isinstance(statement, (ast.Assign, ast.AnnAssign))
-        for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
-        if isinstance(target, ast.Name)
-    }
+    _dynamic, _starred, _published = _module_bindings()
     if not _dynamic:
         check_names(
             _all_tables([_table]),

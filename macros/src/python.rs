@@ -760,6 +760,9 @@ pub enum Owner {
     SetClass,
     /// A function given the member (`f.member = …`), by its name.
     SetFunction,
+    /// No owner: the member is a name the checked source reads (on the
+    /// claim's line) and the checker says is not defined.
+    Name,
 }
 
 impl Owner {
@@ -772,6 +775,7 @@ impl Owner {
             Owner::Function => "function",
             Owner::SetClass => "set_class",
             Owner::SetFunction => "set_function",
+            Owner::Name => "name",
         }
     }
 }
@@ -784,7 +788,8 @@ impl Owner {
 /// `Some(true)`, `Some(false)`, or `None` when that cannot be known (no
 /// Python source, a module that binds its globals at run time) or the
 /// analysis failed. A class is looked for in `text` and the modules it
-/// imports.
+/// imports. For a claim of [`Owner::Name`], `Some(true)` means pyfn's own
+/// undefined-name check leaves that read alone.
 pub fn has_members(text: &str, claims: &[(Owner, String, String, usize)]) -> Vec<Option<bool>> {
     let unknown = || vec![None; claims.len()];
     if claims.is_empty() {

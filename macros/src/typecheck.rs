@@ -269,7 +269,27 @@ pub fn superseded(diagnostic: &Diagnostic) -> bool {
     matches!(
         diagnostic.rule.as_str(),
         "unresolved-import" | "import-not-found" | "invalid-implicit-return"
-    )
+    ) || rebinds_def_or_class(diagnostic)
+}
+
+/// Whether `diagnostic` objects to a name bound by `def` or `class` being
+/// bound again (`helper = functools.lru_cache(helper)`, `m =
+/// classmethod(m)`, a module's pure-Python `def`s replaced by its C
+/// accelerator's, `from _heapq import *`): ty takes a `def` or `class` for
+/// a declaration of the name's type, and an assignment or import of
+/// anything else to the name for an error. In Python they are bindings like
+/// any other; only an annotation declares a type. The message names the
+/// target's type as the checker writes a function's or class's own:
+/// `Object of type `…` is not assignable to `def helper(x) -> …`` or
+/// `` … to `<class 'C'>` ``; an annotated target's type reads otherwise
+/// (`int`, `type[C]`, `(x) -> int`), and stays reported.
+fn rebinds_def_or_class(diagnostic: &Diagnostic) -> bool {
+    diagnostic.rule == "invalid-assignment"
+        && diagnostic.message.starts_with("Object of type `")
+        && diagnostic
+            .message
+            .rsplit_once(" is not assignable to `")
+            .is_some_and(|(_, target)| target.starts_with("def ") || target.starts_with("<class '"))
 }
 
 /// The checker's claim that a module, class or function lacks a member,
@@ -277,16 +297,29 @@ pub fn superseded(diagnostic: &Diagnostic) -> bool {
 /// has no attribute `x``, `Object of type `CCompiler` has no attribute
 /// `x``, `Function `f` has no attribute `x``, and, setting one,
 /// `Unresolved attribute `x` on type `<class 'C'>`.` or `… on type `def
-/// f() -> …``.
+/// f() -> …``; or that a name is not defined (`Name `x` used when not
+/// defined`: the member `x` of no owner).
 pub fn member_claim(diagnostic: &Diagnostic) -> Option<(python::Owner, String, String)> {
     use python::Owner;
+    let message = diagnostic.message.as_str();
+    let plain = |text: &str| {
+        !text.is_empty()
+            && text.split('.').all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+    };
+    if diagnostic.rule == "unresolved-reference" {
+        let name = message
+            .strip_prefix("Name `")?
+            .strip_suffix("` used when not defined")?;
+        return (plain(name) && !name.contains('.')).then(|| (Owner::Name, String::new(), name.to_owned()));
+    }
     if !matches!(
         diagnostic.rule.as_str(),
         "missing-attribute" | "missing-module-member"
     ) {
         return None;
     }
-    let message = diagnostic.message.as_str();
     let (kind, name, member) = if let Some(rest) = message.strip_prefix("Unresolved attribute `") {
         let (member, owner) = rest.split_once("` on type `")?;
         let owner = owner.strip_suffix('.').unwrap_or(owner).strip_suffix('`')?;
@@ -313,12 +346,6 @@ pub fn member_claim(diagnostic: &Diagnostic) -> Option<(python::Owner, String, S
         let name = name.split('[').next().unwrap_or_default();
         (kind, name, member.strip_suffix('`')?)
     };
-    let plain = |text: &str| {
-        !text.is_empty()
-            && text.split('.').all(|part| {
-                !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
-            })
-    };
     (plain(name) && plain(member)).then(|| (kind, name.to_owned(), member.to_owned()))
 }
 
@@ -333,7 +360,11 @@ pub fn member_claim(diagnostic: &Diagnostic) -> Option<(python::Owner, String, S
 /// reads it). Where that cannot be known (a module with no Python source,
 /// or one that binds its globals at run time), a private module member
 /// (`_name`, which stubs do not list) is not reported either; anything else
-/// is.
+/// is. Likewise the claims that a name is not defined, where pyfn's own
+/// undefined-name check leaves its read alone as not certain to fail (a
+/// module binding globals at run time, `globals().update(…)`; a read
+/// tested by `except NameError`; code this Python never runs): which
+/// names exist is pyfn's check, as which modules do.
 pub fn without_refuted(text: &str, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let claims: Vec<(usize, (python::Owner, String, String))> = found
         .iter()
@@ -567,6 +598,49 @@ mod tests {
     }
 
     #[test]
+    fn rebinding_a_def_or_class_is_not_reported() {
+        let _serial = crate::tests::serial();
+        if !super::available() {
+            eprintln!("skipped: ty is not installed next to the build interpreter");
+            return;
+        }
+        // Bindings Python allows and ty calls invalid assignments (lines 4,
+        // 8, 11, 14 and 16), and annotated names given another type, which
+        // stay reported (lines 18 and 20).
+        let text = "import functools\n\
+                    def helper(x):\n    return x\n\
+                    helper = functools.lru_cache(helper)\n\
+                    class C:\n    def m(cls):\n        return 1\n\
+                    \x20   m = classmethod(m)\n\
+                    \x20   def p(self):\n        return 2\n\
+                    \x20   p = property(p)\n\
+                    def heappush(heap, item):\n    heap.append(item)\n\
+                    from _heapq import heappush\n\
+                    class _Null: pass\n\
+                    _Null = _Null()\n\
+                    count: int = 0\n\
+                    count = 'many'\n\
+                    kind: type[C] = C\n\
+                    kind = 3\n";
+        let found = super::check(text).expect("ty runs");
+        let lines = |found: &[&super::Diagnostic]| {
+            found
+                .iter()
+                .map(|found| (found.start.line, found.rule.clone()))
+                .collect::<Vec<_>>()
+        };
+        let all: Vec<&super::Diagnostic> = found.iter().collect();
+        let invalid = |line| (line, "invalid-assignment".to_owned());
+        assert_eq!(
+            lines(&all),
+            [4, 8, 11, 14, 16, 18, 20].map(invalid),
+            "what ty says of the text: {found:#?}"
+        );
+        let kept: Vec<&super::Diagnostic> = found.iter().filter(|f| !super::superseded(f)).collect();
+        assert_eq!(lines(&kept), [18, 20].map(invalid));
+    }
+
+    #[test]
     fn errors_only_at_their_positions() {
         use serde_json::json;
         let item = |severity| {
@@ -656,6 +730,42 @@ mod tests {
     /// A member typeshed's stubs lack but the real module or class has is
     /// not reported; one the real one lacks is, whatever its stub says.
     #[test]
+    fn names_pyfn_does_not_judge_are_not_reported() {
+        let _serial = crate::tests::serial();
+        if !super::available() {
+            eprintln!("skipped: ty is not installed next to the build interpreter");
+            return;
+        }
+        let reported = |text: &str| -> Vec<(usize, String)> {
+            let found = super::check(text).expect("ty runs");
+            super::without_refuted(text, found)
+                .into_iter()
+                .map(|found| (found.start.line, found.message))
+                .collect()
+        };
+        let undefined = |line, name: &str| (line, format!("Name `{name}` used when not defined"));
+        // Tested by `except NameError` (asyncore's `socket_map`), there and
+        // in the rest of the scope (rich's `get_ipython`): not reported. A
+        // local read before it is assigned, and a global read at the top
+        // level before the line that binds it: reported.
+        let tested = "try:\n    socket_map\nexcept NameError:\n    socket_map = {}\n\
+                      def shell():\n    try:\n        get_ipython\n    except NameError:\n        return None\n    return get_ipython()\n\
+                      def f():\n    print(total)\n    total = 1\n\
+                      print(LATE)\nLATE = 1\n";
+        assert_eq!(
+            reported(tested),
+            [undefined(12, "total"), undefined(14, "LATE")]
+        );
+        // Globals bound at run time (plistlib's `globals().update(…)`):
+        // its globals are not reported; a local still is.
+        let dynamic = "globals().update({'FMT_XML': 1})\n\
+                       formats = {FMT_XML: 'xml'}\n\
+                       def g():\n    return FMT_BINARY\n\
+                       def f():\n    print(total)\n    total = 1\n";
+        assert_eq!(reported(dynamic), [undefined(6, "total")]);
+    }
+
+    #[test]
     fn members_the_real_module_has_are_not_reported() {
         let _serial = crate::tests::serial();
         let text = "from distutils import ccompiler\nimport enum, json\n\
@@ -663,7 +773,10 @@ mod tests {
                     Local.late = 1\n\
                     def helper():\n    def inner():\n        pass\n    inner.flag = 1\n\
                     helper.flag = True\n\
-                    try:\n    from json import fast_dumps\nexcept ImportError:\n    fast_dumps = None\n";
+                    try:\n    from json import fast_dumps\nexcept ImportError:\n    fast_dumps = None\n\
+                    async def _coro():\n    pass\n_coro = _coro()\n\
+                    try:\n    from collections.abc import Sequence\n\
+                    except ImportError:\n    from collections import Sequence\n";
         let messages = [
             ("Module `json` has no member `dumsp`", true),
             ("Module `json` has no member `_dumsp`", true),
@@ -708,6 +821,9 @@ mod tests {
             ),
             ("Function `helper` has no attribute `flag`", false),
             ("Function `helper` has no attribute `flags`", true),
+            // Bound to its coroutine (`_collections_abc`): ty reads the
+            // name as the `def` still.
+            ("Function `_coro` has no attribute `close`", false),
             // A nested function (`typing.NewType`'s `new_type`).
             (
                 "Unresolved attribute `flag` on type `def inner() -> Unknown`",
@@ -753,6 +869,14 @@ mod tests {
             let mut optional = claim("Module `json` has no member `fast_dumps`");
             optional.start.line = line;
             let kept = super::without_refuted(text, vec![optional]);
+            assert_eq!(kept.len() == 1, reported, "line {line}");
+        }
+        // A fallback (line 21, the handler's import, for where line 19's
+        // fails: Python 2's `collections.Sequence`) is no mistake here.
+        for (line, reported) in [(21, false), (1, true)] {
+            let mut fallback = claim("Module `collections` has no member `Sequence`");
+            fallback.start.line = line;
+            let kept = super::without_refuted(text, vec![fallback]);
             assert_eq!(kept.len() == 1, reported, "line {line}");
         }
     }
