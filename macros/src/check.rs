@@ -122,7 +122,7 @@ pub fn function(function: &Function, errors: &mut Errors) -> Option<Checked> {
     } else {
         python.text.clone()
     };
-    if function.options.typechecks() && !type_check(function, python, &text, errors) {
+    if typechecks(&function.options) && !type_check(function, python, &text, errors) {
         return None;
     }
     Some(Checked {
@@ -207,6 +207,13 @@ fn with_typing_names(text: &str, name: &str) -> String {
         }
         None => text.to_owned(),
     }
+}
+
+/// Whether a type checker checks the Python against the Rust types: as
+/// `#[py(typecheck)]` or `#[py(typecheck = false)]` says, else as the
+/// `typecheck` feature does ([`typecheck::by_feature`]).
+fn typechecks(options: &crate::model::Options) -> bool {
+    options.typecheck.unwrap_or_else(typecheck::by_feature)
 }
 
 /// A checker error about what `#[py(allow(…))]` turned off.
@@ -307,7 +314,7 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
         return false;
     };
     let clean = findings(module, &code.python, &code.analysis, errors);
-    if clean && module.options.typechecks() {
+    if clean && typechecks(&module.options) {
         let inserted = module_annotations(module, code);
         return report(
             &module.options,

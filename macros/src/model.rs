@@ -172,18 +172,14 @@ pub struct Options {
     /// same as `allow(missing_import)`): checks turned off.
     pub allowed: Vec<FindingKind>,
     /// `#[py(typecheck)]` (`Some(true)`) or `#[py(typecheck = false)]`
-    /// (`Some(false)`); `None`: as the `typecheck` feature says.
+    /// (`Some(false)`); `None`: as the `typecheck` feature says
+    /// ([`crate::typecheck::by_feature`]).
     pub typecheck: Option<bool>,
 }
 
 impl Options {
     pub fn allows(&self, kind: FindingKind) -> bool {
         self.allowed.contains(&kind)
-    }
-
-    /// Whether a type checker checks the Python against the Rust types.
-    pub fn typechecks(&self) -> bool {
-        self.typecheck.unwrap_or(cfg!(feature = "typecheck"))
     }
 }
 

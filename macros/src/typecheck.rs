@@ -51,6 +51,59 @@ pub const PLATFORM: &str = "all";
 /// default (`PYFN_TYPECHECK_TIMEOUT`, in seconds, sets it).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Whether the `typecheck` feature type-checks what has no
+/// `#[py(typecheck)]` of its own: in the crates of the user's own source,
+/// not in a dependency cargo fetched from a registry or a git repository.
+/// Cargo unifies features across the build graph, so a user turning the
+/// feature on would otherwise have ty judge other people's `py_fn!`s, code
+/// they cannot change, and a verdict there would fail their build. Such a
+/// dependency is one cargo compiles with `--cap-lints allow` (it hides its
+/// warnings the same way; `-vv` does not), or whose manifest is under
+/// cargo's home (`registry/`, `git/`: also where rust-analyzer expands it).
+pub fn by_feature() -> bool {
+    cfg!(feature = "typecheck")
+        && !fetched_dependency(
+            std::env::args(),
+            std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from),
+            cargo_home(),
+        )
+}
+
+/// Cargo's home: `CARGO_HOME`, else `.cargo` in the user's home.
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+}
+
+/// Whether rustc's arguments `args` cap its lints at `allow`, or the
+/// crate's `manifest_dir` is in the `registry` or `git` directory of
+/// `cargo_home`.
+fn fetched_dependency(
+    mut args: impl Iterator<Item = String>,
+    manifest_dir: Option<PathBuf>,
+    cargo_home: Option<PathBuf>,
+) -> bool {
+    let mut capped = false;
+    while let Some(arg) = args.next() {
+        capped |= arg == "--cap-lints=allow"
+            || (arg == "--cap-lints" && args.next().as_deref() == Some("allow"));
+    }
+    let fetched = |manifest_dir: &Path, home: &Path| {
+        let manifest_dir = manifest_dir
+            .canonicalize()
+            .unwrap_or(manifest_dir.to_path_buf());
+        let home = home.canonicalize().unwrap_or(home.to_path_buf());
+        ["registry", "git"]
+            .iter()
+            .any(|part| manifest_dir.starts_with(home.join(part)))
+    };
+    capped
+        || manifest_dir
+            .zip(cargo_home)
+            .is_some_and(|(manifest_dir, home)| fetched(&manifest_dir, &home))
+}
+
 /// Type-checks `text` (a whole Python module); the errors found, or why the
 /// checker could not run (not installed: how to install it; no answer in
 /// time).
@@ -312,7 +365,8 @@ pub fn member_claim(diagnostic: &Diagnostic) -> Option<(python::Owner, String, S
         let name = message
             .strip_prefix("Name `")?
             .strip_suffix("` used when not defined")?;
-        return (plain(name) && !name.contains('.')).then(|| (Owner::Name, String::new(), name.to_owned()));
+        return (plain(name) && !name.contains('.'))
+            .then(|| (Owner::Name, String::new(), name.to_owned()));
     }
     if !matches!(
         diagnostic.rule.as_str(),
@@ -636,8 +690,62 @@ mod tests {
             [4, 8, 11, 14, 16, 18, 20].map(invalid),
             "what ty says of the text: {found:#?}"
         );
-        let kept: Vec<&super::Diagnostic> = found.iter().filter(|f| !super::superseded(f)).collect();
+        let kept: Vec<&super::Diagnostic> =
+            found.iter().filter(|f| !super::superseded(f)).collect();
         assert_eq!(lines(&kept), [18, 20].map(invalid));
+    }
+
+    #[test]
+    fn the_feature_leaves_fetched_dependencies_alone() {
+        use std::path::PathBuf;
+        let args = |text: &str| {
+            text.split(' ')
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        let home = Some(PathBuf::from("/home/u/.cargo"));
+        let own = Some(PathBuf::from("/home/u/work/app"));
+        let registry = Some(PathBuf::from(
+            "/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/lib-0.1.0",
+        ));
+        let git = Some(PathBuf::from(
+            "/home/u/.cargo/git/checkouts/lib-5f2a/0a1b2c3",
+        ));
+        let rustc = "rustc --crate-name app --edition=2021 src/main.rs";
+        assert!(!super::fetched_dependency(
+            args(rustc),
+            own.clone(),
+            home.clone()
+        ));
+        // How cargo compiles a registry or git dependency.
+        let capped = format!("{rustc} --cap-lints allow");
+        assert!(super::fetched_dependency(
+            args(&capped),
+            own.clone(),
+            home.clone()
+        ));
+        let capped = format!("{rustc} --cap-lints=allow");
+        assert!(super::fetched_dependency(
+            args(&capped),
+            own.clone(),
+            home.clone()
+        ));
+        // Capped at `warn` is not `allow`.
+        let warn = format!("{rustc} --cap-lints warn");
+        assert!(!super::fetched_dependency(
+            args(&warn),
+            own.clone(),
+            home.clone()
+        ));
+        // Uncapped (`cargo build -vv`; rust-analyzer), by where it is.
+        assert!(super::fetched_dependency(
+            args(rustc),
+            registry,
+            home.clone()
+        ));
+        assert!(super::fetched_dependency(args(rustc), git, home.clone()));
+        assert!(!super::fetched_dependency(args(rustc), own, None));
     }
 
     #[test]
