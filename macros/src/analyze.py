@@ -1561,6 +1561,40 @@ def _rebound_names():
     return names
 
 
+def _self_unannotated(owner, member):
+    """Whether `member` of the class `owner` (a `def` in its body) takes
+    its first parameter without an annotation, as a method's `self`, and
+    no other parameter is annotated with the class: the checker's claim
+    that an argument passed for it must be an `owner` is then only its
+    reading of that first parameter as `self` (`Self`), not a rule of
+    Python's; a call that passes it explicitly (the function called in its
+    class's body, as `fractions`' `_operator_fallbacks` is, or through the
+    class, `C.f(x)`) may pass anything. None when no such class or `def`
+    is found."""
+    answer = None
+    for _, node in _classes_named(owner):
+        for statement in node.body:
+            if not (isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and statement.name == member):
+                continue
+            args = statement.args
+            positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
+            decorated = any(
+                (isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod"))
+                for d in statement.decorator_list)
+            others = positional[1:] + list(args.kwonlyargs) + [
+                a for a in (args.vararg, args.kwarg) if a is not None]
+            names_owner = any(
+                isinstance(n, ast.Name) and n.id == owner
+                or isinstance(n, ast.Constant) and isinstance(n.value, str) and owner in n.value
+                for a in others if a.annotation is not None for n in ast.walk(a.annotation))
+            answer = bool(positional) and positional[0].annotation is None \
+                and not decorated and not names_owner
+            if answer:
+                return True
+    return answer
+
+
 def _name_tests(roots):
     """The ids of the nodes of `roots` in the body of a `try` whose `except`
     catches NameError: reads there test whether a name exists."""
@@ -1618,10 +1652,14 @@ def has_member(owner_kind, owner, member, line=None):
     `owner`), "function" (the function `owner`), "set_class" or
     "set_function" (`owner.member = …` on a class or a function the checker
     says lacks it: Python lets a class or a function of Python source be
-    given any attribute), or "name" (`member` read on `line`, which the
-    checker says is not defined: see `_name_unjudged`)."""
+    given any attribute), "name" (`member` read on `line`, which the
+    checker says is not defined: see `_name_unjudged`), or "self_argument"
+    (an argument the checker says must be an `owner`, passed to its
+    `member`: see `_self_unannotated`)."""
     if owner_kind == "name":
         return _name_unjudged(member, line)
+    if owner_kind == "self_argument":
+        return _self_unannotated(owner, member)
     if owner_kind == "module":
         if line is not None and _guarded_import_at(line):
             return True

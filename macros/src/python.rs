@@ -763,6 +763,9 @@ pub enum Owner {
     /// No owner: the member is a name the checked source reads (on the
     /// claim's line) and the checker says is not defined.
     Name,
+    /// A function of a class, by the class's name, to which an argument
+    /// is passed that the checker says must be an object of the class.
+    SelfArgument,
 }
 
 impl Owner {
@@ -776,6 +779,7 @@ impl Owner {
             Owner::SetClass => "set_class",
             Owner::SetFunction => "set_function",
             Owner::Name => "name",
+            Owner::SelfArgument => "self_argument",
         }
     }
 }

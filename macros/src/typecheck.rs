@@ -361,6 +361,25 @@ pub fn member_claim(diagnostic: &Diagnostic) -> Option<(python::Owner, String, S
                 !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
             })
     };
+    if diagnostic.rule == "invalid-argument-type" {
+        // `Argument to function `C.f` is incorrect: Expected `C`, found …`,
+        // or for a generic class, `… does not satisfy upper bound `C[T@C]`
+        // of type variable `Self``.
+        let rest = message.strip_prefix("Argument to function `")?;
+        let (function, rest) = rest.split_once("` is incorrect: ")?;
+        let (class, member) = function.rsplit_once('.')?;
+        let expected = rest
+            .strip_prefix("Expected `")
+            .and_then(|rest| rest.split_once("`, found ").map(|(expected, _)| expected))
+            .or_else(|| {
+                rest.split_once("does not satisfy upper bound `")?
+                    .1
+                    .strip_suffix("` of type variable `Self`")
+            })?;
+        let expected = expected.split('[').next().unwrap_or_default();
+        return (plain(class) && plain(member) && !member.contains('.') && expected == class)
+            .then(|| (Owner::SelfArgument, class.to_owned(), member.to_owned()));
+    }
     if diagnostic.rule == "unresolved-reference" {
         let name = message
             .strip_prefix("Name `")?
@@ -871,6 +890,33 @@ mod tests {
                        def g():\n    return FMT_BINARY\n\
                        def f():\n    print(total)\n    total = 1\n";
         assert_eq!(reported(dynamic), [undefined(6, "total")]);
+    }
+
+    #[test]
+    fn an_explicit_first_argument_is_not_held_to_self() {
+        let _serial = crate::tests::serial();
+        if !super::available() {
+            eprintln!("skipped: ty is not installed next to the build interpreter");
+            return;
+        }
+        // Lines 8, 10 and 16 pass an unannotated first parameter
+        // explicitly: ty's `Self` for it is no rule of Python's. Line 12
+        // passes a wrong `other`, annotated `Fraction`: reported.
+        let text = "from typing import Generic, TypeVar\nT = TypeVar('T')\n\
+                    class Fraction:\n    def _fallbacks(op, fallback):\n        return op, fallback\n\
+                    \x20   def _add(a, b):\n        return a\n\
+                    \x20   __add__, __radd__ = _fallbacks(_add, None)\n\
+                    \x20   def plus(self, other: 'Fraction'):\n        return Fraction._fallbacks(3, other)\n\
+                    \x20   def sum(self, other: 'Fraction'):\n        return self.plus(3)\n\
+                    class Box(Generic[T]):\n    def _make(op):\n        return op\n\
+                    \x20   get = _make(len)\n";
+        let found = super::check(text).expect("ty runs");
+        let lines = |found: &[super::Diagnostic]| -> Vec<usize> {
+            found.iter().map(|found| found.start.line).collect()
+        };
+        assert_eq!(lines(&found), [8, 10, 12, 16], "{found:#?}");
+        let kept = super::without_refuted(text, found);
+        assert_eq!(lines(&kept), [12], "{kept:#?}");
     }
 
     #[test]
