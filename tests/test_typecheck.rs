@@ -307,3 +307,44 @@ py_fn! {
 fn a_ty_ignore_comment_silences_one_line() {
     assert_eq!(first_cell_value(5).unwrap(), 5);
 }
+
+// A package: its modules type-checked together (`from .util import
+// double`, `import shapes.sub.deep`, a directory without `__init__.py`, a
+// Latin-1 file), each declared function against its Rust signature, and
+// `__spec__` and `__package__` as pyfn's finder sets them (a `ModuleSpec`,
+// a `str`; ty alone takes either for `Optional`).
+py_module! {
+    #[py(typecheck)]
+    mod typed_shapes {
+        package = "tests/python/shapes";
+        pub fn area(w: i64, h: i64) -> i64;
+        pub fn deep(x: i64) -> i64;
+        pub fn r#where() -> (String, String, String, String);
+        #[py(module = "util")]
+        pub fn location() -> (String, String, String);
+        #[py(module = "sub.deep")]
+        pub fn label() -> String;
+    }
+}
+
+#[test]
+fn a_typechecked_package_runs() -> pyfn::Result<()> {
+    assert_eq!(typed_shapes::area(3, 4)?, 12);
+    assert_eq!(typed_shapes::deep(5)?, 15);
+    assert_eq!(typed_shapes::label()?, "café");
+    let name = |text: &str| text.to_owned();
+    assert_eq!(
+        typed_shapes::r#where()?,
+        (
+            name("shapes"),
+            name("shapes"),
+            name("__init__.py"),
+            name("shapes")
+        )
+    );
+    assert_eq!(
+        typed_shapes::location()?,
+        (name("shapes.util"), name("shapes"), name("util.py"))
+    );
+    Ok(())
+}

@@ -158,16 +158,12 @@ fn type_check(function: &Function, python: &PySource, text: &str, errors: &mut E
             }
         })
         .collect();
-    let annotated = with_typing_names(&annotated, &function.py_name);
-    report(
-        &function.options,
-        python,
-        whole,
-        &annotated,
-        &[],
-        &[],
-        errors,
-    )
+    let checked = CheckedText {
+        text: with_typing_names(&annotated, &function.py_name),
+        inserted: Vec::new(),
+        unchecked: Vec::new(),
+    };
+    report(&function.options, python, whole, &checked, errors)
 }
 
 /// The names of `typing` a `def`-form function's own annotations may use
@@ -221,43 +217,50 @@ fn allowed(options: &crate::model::Options, found: &typecheck::Diagnostic) -> bo
     options.allows(FindingKind::Undefined) && found.rule == "unresolved-reference"
 }
 
-/// Type-checks `text` and reports what the checker found at the Python
-/// tokens; `true` when it found nothing.
-/// `inserted` lists the annotations added to the user's lines: columns
-/// after them are moved back to where the user wrote them.
-/// `unchecked`: the line ranges of the bodies whose errors are not
-/// reported (a module's unannotated `def`s, see [`unchecked_defs`]).
+/// Type-checks `checked` (the text of `python`) and reports what the
+/// checker found at the Python tokens; `true` when it found nothing.
 fn report(
     options: &crate::model::Options,
     python: &PySource,
     whole: Span,
-    text: &str,
-    inserted: &[Insertion],
-    unchecked: &[(usize, usize)],
+    checked: &CheckedText,
     errors: &mut Errors,
 ) -> bool {
-    let found = match typecheck::check(text) {
-        Ok(found) => found,
+    match typecheck::check(&checked.text) {
+        Ok(found) => report_found(options, python, whole, checked, found, errors),
         Err(problem) => {
             errors.push(syn::Error::new(whole, problem));
-            return false;
+            false
         }
-    };
+    }
+}
+
+/// Reports what the checker `found` in `checked`, as [`report`] does;
+/// `true` when nothing is left to report.
+fn report_found(
+    options: &crate::model::Options,
+    python: &PySource,
+    whole: Span,
+    checked: &CheckedText,
+    found: Vec<typecheck::Diagnostic>,
+    errors: &mut Errors,
+) -> bool {
     let found: Vec<_> = found
         .into_iter()
         .filter(|found| !typecheck::superseded(found) && !allowed(options, found))
         .filter(|found| {
-            !unchecked
+            !checked
+                .unchecked
                 .iter()
                 .any(|&(start, end)| (start..=end).contains(&found.start.line))
         })
         .collect();
-    let found = typecheck::without_refuted(text, found);
+    let found = typecheck::without_refuted(&checked.text, found);
     for diagnostic in &found {
         errors.push(spans::error_at(
             python,
             whole,
-            Some(unshift(diagnostic.start, inserted)),
+            Some(unshift(diagnostic.start, &checked.inserted)),
             None,
             &diagnostic.text(),
         ));
@@ -308,6 +311,9 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
         for file in &package.files {
             clean &= findings(module, &file.python, &file.analysis, errors);
         }
+        if clean && typechecks(&module.options) {
+            return type_check_package(module, package, errors);
+        }
         return clean;
     }
     let Some(code) = &module.code else {
@@ -315,16 +321,71 @@ pub fn module(module: &Module, errors: &mut Errors) -> bool {
     };
     let clean = findings(module, &code.python, &code.analysis, errors);
     if clean && typechecks(&module.options) {
-        let inserted = module_annotations(module, code);
+        let functions: Vec<&Function> = module.functions.iter().collect();
+        let checked = CheckedText::module(&functions, &code.python, &code.analysis);
         return report(
             &module.options,
             &code.python,
             module.ident.span(),
-            &insert(&code.python.text, &inserted),
-            &inserted,
-            &unchecked_defs(module, &code.analysis),
+            &checked,
             errors,
         );
+    }
+    clean
+}
+
+/// Type-checks a package's modules together, as files of one directory
+/// named as the package, so that each one's imports of the others (`from
+/// .tax import rate`, `import invoicing.money`) are read from them; each
+/// module's functions declared in Rust are annotated from their
+/// signatures, and each file's errors are reported at its lines, as a
+/// module's are. `true` when none is left.
+fn type_check_package(
+    module: &Module,
+    package: &crate::model::Package,
+    errors: &mut Errors,
+) -> bool {
+    let whole = module.ident.span();
+    let prepared: Vec<CheckedText> = package
+        .files
+        .iter()
+        .map(|file| {
+            let functions: Vec<&Function> = module
+                .functions
+                .iter()
+                .zip(&package.function_modules)
+                .filter(|(_, of)| **of == file.module)
+                .map(|(function, _)| function)
+                .collect();
+            let mut checked = CheckedText::module(&functions, &file.python, &file.analysis);
+            checked.text = with_import_attributes(&checked.text);
+            checked
+        })
+        .collect();
+    let files: Vec<(String, &str)> = package
+        .files
+        .iter()
+        .zip(&prepared)
+        .map(|(file, checked)| {
+            let path = file.module.replace('.', "/");
+            let path = if file.is_package {
+                format!("{path}/__init__.py")
+            } else {
+                format!("{path}.py")
+            };
+            (path, checked.text.as_str())
+        })
+        .collect();
+    let found = match typecheck::check_package(&files) {
+        Ok(found) => found,
+        Err(problem) => {
+            errors.push(syn::Error::new(whole, problem));
+            return false;
+        }
+    };
+    let mut clean = true;
+    for ((file, checked), found) in package.files.iter().zip(&prepared).zip(found) {
+        clean &= report_found(&module.options, &file.python, whole, checked, found, errors);
     }
     clean
 }
@@ -375,7 +436,7 @@ fn findings(
 /// `def` that has no annotation of its own and is not a declared function
 /// (those get the Rust signature's), less the `def`s inside them that are
 /// annotated, which are checked.
-fn unchecked_defs(module: &Module, analysis: &python::Analysis) -> Vec<(usize, usize)> {
+fn unchecked_defs(functions: &[&Function], analysis: &python::Analysis) -> Vec<(usize, usize)> {
     let defs = &analysis.defs;
     // The `def` headers of the declared functions (an alias's: its
     // target's).
@@ -383,14 +444,14 @@ fn unchecked_defs(module: &Module, analysis: &python::Analysis) -> Vec<(usize, u
         .signatures
         .iter()
         .filter(|(name, signature)| {
-            !signature.class && module.functions.iter().any(|f| &f.py_name == name)
+            !signature.class && functions.iter().any(|f| &f.py_name == name)
         })
         .filter_map(|(_, signature)| signature.colon_at.map(|at| at.line))
         .collect();
     let typed = |def: &python::Def| {
         def.annotated
             || (def.top
-                && (module.functions.iter().any(|f| f.py_name == def.name)
+                && (functions.iter().any(|f| f.py_name == def.name)
                     || declared
                         .iter()
                         .any(|line| (def.start..=def.end).contains(line))))
@@ -417,6 +478,50 @@ fn unchecked_defs(module: &Module, analysis: &python::Analysis) -> Vec<(usize, u
     lines
 }
 
+/// A package module's checked `text`, with what the import system sets
+/// declared for the checker after it (no line moves): pyfn's finder
+/// imports each module of a package with a spec, so `__spec__` is a
+/// `ModuleSpec` and `__package__` a `str` there, where ty assumes either
+/// may be `None` (as in a script). The declarations' own lines are not the
+/// user's; ty's objection to redeclaring them is silenced on them.
+fn with_import_attributes(text: &str) -> String {
+    let mut checked = text.to_owned();
+    if !checked.ends_with('\n') {
+        checked.push('\n');
+    }
+    checked.push_str(
+        "import importlib.machinery as __pyfn_machinery\n\
+         __package__: str  # ty: ignore[invalid-declaration]\n\
+         __spec__: __pyfn_machinery.ModuleSpec  # ty: ignore[invalid-declaration]\n",
+    );
+    checked
+}
+
+/// What the checker reads for one file, and how its errors map back.
+struct CheckedText {
+    /// The text checked: the user's, annotated.
+    text: String,
+    /// The annotations added to the user's lines: columns after them are
+    /// moved back to where the user wrote them.
+    inserted: Vec<Insertion>,
+    /// The line ranges of the bodies whose errors are not reported (a
+    /// module's unannotated `def`s, see [`unchecked_defs`]).
+    unchecked: Vec<(usize, usize)>,
+}
+
+impl CheckedText {
+    /// A module's (or a package module's) text, its declared `functions`
+    /// annotated from their Rust signatures.
+    fn module(functions: &[&Function], python: &PySource, analysis: &python::Analysis) -> Self {
+        let inserted = module_annotations(functions, analysis);
+        CheckedText {
+            text: insert(&python.text, &inserted),
+            unchecked: unchecked_defs(functions, analysis),
+            inserted,
+        }
+    }
+}
+
 /// Text added to a line of the checked text, at a column (in chars).
 struct Insertion {
     at: python::Pos,
@@ -427,12 +532,11 @@ struct Insertion {
 /// declared for them (`fn f(s: &str) -> i64;`), where the `def` has none
 /// of its own: `: "str"` after a parameter's name, ` -> "int"` before the
 /// header's `:`. On the `def`'s own lines, so that no line moves.
-fn module_annotations(module: &Module, code: &crate::model::ModuleCode) -> Vec<Insertion> {
+fn module_annotations(functions: &[&Function], analysis: &python::Analysis) -> Vec<Insertion> {
     let typing = typecheck::TYPING;
     let mut inserted = Vec::new();
-    for function in &module.functions {
-        let Some((_, signature)) = code
-            .analysis
+    for function in functions {
+        let Some((_, signature)) = analysis
             .signatures
             .iter()
             .find(|(name, _)| *name == function.py_name)

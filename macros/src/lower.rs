@@ -762,12 +762,6 @@ pub fn module(input: &ModuleInput, errors: &mut Errors) -> Module {
         ));
     }
     let mut package = None;
-    if let (Some(lit), Some(true)) = (package_source, options.typecheck) {
-        errors.push(syn::Error::new(
-            lit.span(),
-            "`#[py(typecheck)]` checks one module's file: a `package` is not type-checked (its files import each other, which the checker is not given); remove the option",
-        ));
-    }
     if let Some(lit) = package_source {
         package = read_package(
             lit,

@@ -113,6 +113,17 @@ pub fn check(text: &str) -> Result<Vec<Diagnostic>, String> {
     Checker::find(&interpreter)?.check(text)
 }
 
+/// Type-checks a package's modules together: `files` are each module's
+/// path under the package's parent (`invoicing/tax.py`) and text; for
+/// each, the errors found in it, or why the checker could not run. One
+/// `ty check` of a directory holding them, so that their imports of each
+/// other resolve.
+pub fn check_package(files: &[(String, &str)]) -> Result<Vec<Vec<Diagnostic>>, String> {
+    let interpreter = python::build_interpreter()
+        .ok_or_else(|| "no build interpreter is known to run the type checker with".to_owned())?;
+    Checker::find(&interpreter)?.check_package(files)
+}
+
 /// ty, the interpreter whose environment it checks against, and how long
 /// it may take.
 struct Checker {
@@ -186,6 +197,20 @@ impl Checker {
 
     /// One `ty check` process for `text`.
     fn check_once(&self, text: &str) -> Result<Vec<Diagnostic>, String> {
+        let name = "snippet.py";
+        let mut found = self.check_files(&[(name.to_owned(), text)])?;
+        Ok(found.pop().unwrap_or_default())
+    }
+
+    /// One `ty check` process for a package's `files`: see
+    /// [`check_package`].
+    fn check_package(&self, files: &[(String, &str)]) -> Result<Vec<Vec<Diagnostic>>, String> {
+        self.check_files(files)
+    }
+
+    /// Writes `files` (paths relative to a fresh directory, texts) and runs
+    /// one `ty check` of them: each file's errors.
+    fn check_files(&self, files: &[(String, &str)]) -> Result<Vec<Vec<Diagnostic>>, String> {
         // A directory of its own per check (checks may run at once in one
         // process: the tests), removed after.
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -196,25 +221,35 @@ impl Checker {
         ));
         std::fs::create_dir_all(&dir)
             .map_err(|err| format!("cannot create `{}`: {err}", dir.display()))?;
+        let written = files.iter().try_for_each(|(path, text)| {
+            let file = dir.join(path);
+            file.parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&file, checked_text(text)))
+                .map_err(|err| format!("cannot write `{}`: {err}", file.display()))
+        });
         // Named relative to `dir`, ty's working directory: ty prints paths so.
-        let name = "snippet.py";
-        let file = dir.join(name);
-        let result = std::fs::write(&file, checked_text(text))
-            .map_err(|err| format!("cannot write `{}`: {err}", file.display()))
-            .and_then(|()| self.run_once(&dir, name));
-        let _ = std::fs::remove_file(&file);
-        let _ = std::fs::remove_dir(&dir);
+        let result = written.and_then(|()| {
+            let names: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+            self.run_once(&dir, &names)
+        });
+        let _ = std::fs::remove_dir_all(&dir);
         let stdout = result?;
-        let prefix = format!("{name}:");
-        Ok(stdout
-            .lines()
-            .filter_map(|line| parse_line(line.strip_prefix(&prefix)?))
+        Ok(files
+            .iter()
+            .map(|(path, _)| {
+                let prefix = format!("{path}:");
+                stdout
+                    .lines()
+                    .filter_map(|line| parse_line(line.strip_prefix(&prefix)?))
+                    .collect()
+            })
             .collect())
     }
 
-    /// Runs `ty check name` in `dir`: its output, unless it failed or took
-    /// longer than the limit (then it is killed).
-    fn run_once(&self, dir: &Path, name: &str) -> Result<String, String> {
+    /// Runs `ty check` of the files `names` in `dir`: its output, unless it
+    /// failed or took longer than the limit (then it is killed).
+    fn run_once(&self, dir: &Path, names: &[&str]) -> Result<String, String> {
         let mut child = Command::new(&self.ty)
             .arg("check")
             .arg("--python")
@@ -223,7 +258,7 @@ impl Checker {
             .args(["--python-platform", PLATFORM])
             .args(["--output-format", "concise", "--color", "never"])
             .args(["--no-progress", "--exit-zero"])
-            .arg(name)
+            .args(names)
             .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
