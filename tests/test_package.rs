@@ -163,3 +163,37 @@ fn no_python_file_is_read_at_run_time() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+py_module! {
+    /// `tests/python/porous`: modules the package never imports here
+    /// (`console.py`, Windows only, imported under `sys.platform ==
+    /// "win32"`; `data/py2_grammar.py`, Python 2; `data/bad_coding.py`, an
+    /// encoding CPython does not know) build, and fail only if imported,
+    /// as in Python.
+    mod porous {
+        package = "tests/python/porous";
+        pub fn answer() -> i64;
+        pub fn lazy() -> i64;
+        pub fn load(name: &str) -> Py<PyAny>;
+    }
+}
+
+#[test]
+fn modules_the_package_never_imports_are_not_judged() {
+    assert_eq!(porous::answer().unwrap(), 42);
+    assert_eq!(porous::lazy().unwrap(), 42);
+    // Imported anyway: CPython's own error, when it is.
+    let py2 = porous::load("data.py2_grammar").unwrap_err();
+    assert_eq!(py2.exception_type(), Some("SyntaxError"), "{py2:?}");
+    assert!(py2.to_string().contains("Missing parentheses"), "{py2}");
+    let console = porous::load("console").unwrap_err();
+    assert_eq!(
+        console.exception_type(),
+        Some("ModuleNotFoundError"),
+        "{console:?}"
+    );
+    assert!(console.to_string().contains("msvcrt"), "{console}");
+    // Not embedded (CPython cannot read it): not found.
+    let bad = porous::load("data.bad_coding").unwrap_err();
+    assert_eq!(bad.exception_type(), Some("ModuleNotFoundError"), "{bad:?}");
+}

@@ -61,6 +61,9 @@ signatures = {}
 opaque = []
 defined = []
 defs = []
+# Package mode: the package's modules this file imports where nothing
+# decides whether it does (see `_package_imports`).
+package_imports = []
 _lines = source.split("\n")
 # The builtins, with those only some platforms have (`WindowsError`), and
 # `_`, which `gettext.install()` adds to the builtins of a running program.
@@ -844,6 +847,45 @@ def _relative_base(level):
     if level - 1 >= len(parts):
         return None
     return ".".join(parts[: len(parts) - (level - 1)])
+
+
+def _package_imports(statements):
+    """The package's modules (dotted) that running `statements` imports,
+    unless something decides otherwise: every import of a package module,
+    in a function's body too (calling it imports it), but not one under an
+    `if`, a loop or a `match` (another platform's, another version's:
+    `asyncio`'s `windows_events`), nor one guarded by `try: ... except
+    ImportError` (optional); `from M import x` imports `M`, and `M.x` when
+    that is a module of the package."""
+    found = []
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.If, ast.While, ast.For, ast.AsyncFor)) or type(node).__name__ == "Match":
+            continue
+        if (isinstance(node, ast.Try) or type(node).__name__ == "TryStar") and any(
+                _catches_import_error(h) for h in node.handlers):
+            stack.extend(node.finalbody)
+            continue
+        if isinstance(node, ast.Import):
+            found.extend(a.name for a in node.names if _in_package(a.name))
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = _relative_base(node.level)
+                if base is None:
+                    continue
+                target = base + "." + node.module if node.module else base
+            elif node.module and _in_package(node.module):
+                target = node.module
+            else:
+                continue
+            found.append(target)
+            found.extend(target + "." + a.name for a in node.names
+                         if target + "." + a.name in _package["modules"])
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def check_imports(statements, in_package=False):
@@ -1783,6 +1825,8 @@ else:
         )
     if not allow_missing_imports:
         check_imports(_tree.body)
+    if _package is not None:
+        package_imports = _package_imports(_tree.body)
     # Top-level functions (and a `def`-form item's, under `if True:`).
     _tops = list(_tree.body)
     for _node in _tree.body:

@@ -308,7 +308,7 @@ fn closure_source(
 pub fn module(module: &Module, errors: &mut Errors) -> bool {
     if let Some(package) = &module.package {
         let mut clean = true;
-        for file in &package.files {
+        for file in package.files.iter().filter(|file| file.reached) {
             clean &= findings(module, &file.python, &file.analysis, errors);
         }
         if clean && typechecks(&module.options) {
@@ -385,7 +385,9 @@ fn type_check_package(
     };
     let mut clean = true;
     for ((file, checked), found) in package.files.iter().zip(&prepared).zip(found) {
-        clean &= report_found(&module.options, &file.python, whole, checked, found, errors);
+        if file.reached {
+            clean &= report_found(&module.options, &file.python, whole, checked, found, errors);
+        }
     }
     clean
 }

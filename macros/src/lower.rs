@@ -1029,9 +1029,22 @@ pub(crate) fn read_package_in(
     };
     // (module, is_package, relative file or None, text, verbatim)
     let mut modules: Vec<(String, bool, Option<String>, String, bool)> = Vec::new();
+    // Files CPython cannot decode: (module, is_package, why), reported
+    // only if the package imports them (see `reached` below).
+    let mut unreadable: Vec<(String, bool, String)> = Vec::new();
     let mut failed = false;
     for relative in &paths {
         let path = format!("{dir}/{relative}");
+        let stem = relative.trim_end_matches(".py");
+        let (module, is_package) = match stem.strip_suffix("__init__") {
+            Some(parent) => (parent.trim_end_matches('/').to_owned(), true),
+            None => (stem.to_owned(), false),
+        };
+        let dotted = if module.is_empty() {
+            name.clone()
+        } else {
+            format!("{name}.{}", module.replace('/', "."))
+        };
         let bytes = match std::fs::read(root.join(&path)) {
             Ok(bytes) => bytes,
             Err(err) => {
@@ -1046,25 +1059,15 @@ pub(crate) fn read_package_in(
         let text = match python::decode_source(&bytes) {
             Ok(text) => text,
             Err(problem) => {
-                errors.push(syn::Error::new(
-                    span,
+                unreadable.push((
+                    dotted,
+                    is_package,
                     format!("CPython cannot read `{path}`: {problem}"),
                 ));
-                failed = true;
                 continue;
             }
         };
         let verbatim = text.as_bytes() == bytes.as_slice();
-        let stem = relative.trim_end_matches(".py");
-        let (module, is_package) = match stem.strip_suffix("__init__") {
-            Some(parent) => (parent.trim_end_matches('/').to_owned(), true),
-            None => (stem.to_owned(), false),
-        };
-        let dotted = if module.is_empty() {
-            name.clone()
-        } else {
-            format!("{name}.{}", module.replace('/', "."))
-        };
         modules.push((dotted, is_package, Some(path), text, verbatim));
     }
     if failed {
@@ -1073,7 +1076,11 @@ pub(crate) fn read_package_in(
     // Directories without `__init__.py` (and the top one) are packages
     // with an empty `__init__`.
     let mut packages: Vec<String> = vec![name.clone()];
-    for (module, ..) in &modules {
+    let every_module = modules
+        .iter()
+        .map(|(module, ..)| module)
+        .chain(unreadable.iter().map(|(module, ..)| module));
+    for module in every_module {
         let parts: Vec<&str> = module.split('.').collect();
         for end in 1..parts.len() {
             let parent = parts[..end].join(".");
@@ -1082,13 +1089,23 @@ pub(crate) fn read_package_in(
             }
         }
     }
-    for (module, is_package, ..) in &modules {
-        if *is_package && !packages.contains(module) {
+    let every_module = modules
+        .iter()
+        .map(|(module, is_package, ..)| (module, *is_package))
+        .chain(
+            unreadable
+                .iter()
+                .map(|(module, is_package, _)| (module, *is_package)),
+        );
+    for (module, is_package) in every_module {
+        if is_package && !packages.contains(module) {
             packages.push(module.clone());
         }
     }
     for package in &packages {
-        if !modules.iter().any(|(module, ..)| module == package) {
+        let exists = modules.iter().any(|(module, ..)| module == package)
+            || unreadable.iter().any(|(module, ..)| module == package);
+        if !exists {
             modules.push((package.clone(), true, None, String::new(), true));
         }
     }
@@ -1096,7 +1113,9 @@ pub(crate) fn read_package_in(
     // A declared function's module must be one of the package's.
     for (index, module) in item_modules.iter().enumerate() {
         let Some(module) = module else { continue };
-        if !modules.iter().any(|(found, ..)| found == module) {
+        let exists = modules.iter().any(|(found, ..)| found == module)
+            || unreadable.iter().any(|(found, ..)| found == module);
+        if !exists {
             let span = submodules
                 .get(index)
                 .cloned()
@@ -1122,8 +1141,15 @@ pub(crate) fn read_package_in(
     let context_modules: Vec<(String, String)> = modules
         .iter()
         .map(|(module, _, _, text, _)| (module.clone(), text.clone()))
+        .chain(
+            unreadable
+                .iter()
+                .map(|(module, ..)| (module.clone(), String::new())),
+        )
         .collect();
     let mut files = Vec::new();
+    // Each file's analysis, or CPython's rejection of it.
+    let mut rejected: Vec<(usize, python::Failure)> = Vec::new();
     for (module, is_package, path, text, verbatim) in modules {
         let code_file = match &path {
             Some(path) => path.clone(),
@@ -1167,19 +1193,66 @@ pub(crate) fn read_package_in(
             file: Some(code_file.clone()),
             columns: (0, Vec::new()),
         };
-        match python::check(&request) {
-            Ok(analysis) => files.push(PackageFile {
-                module,
-                is_package,
-                file: path.map(|path| ModuleFile { path, verbatim }),
-                code_file,
-                python,
-                analysis,
-            }),
+        let analysis = match python::check(&request) {
+            Ok(analysis) => analysis,
+            // CPython rejects it: an error if the package imports it.
+            Err(failure @ python::Failure::Rejected(_)) => {
+                rejected.push((files.len(), failure));
+                python::Analysis::default()
+            }
             Err(failure) => {
                 errors.push(spans::failure_error(&failure, &python, span));
                 failed = true;
+                continue;
             }
+        };
+        files.push(PackageFile {
+            module,
+            is_package,
+            file: path.map(|path| ModuleFile { path, verbatim }),
+            code_file,
+            python,
+            analysis,
+            reached: false,
+        });
+    }
+    if failed {
+        return None;
+    }
+    // What importing the declared functions' modules imports: those
+    // modules, their parent packages, and, from each, the package's
+    // modules it imports where no condition decides. Only these are
+    // judged; another module (one for another platform, a test's data
+    // file in Python 2's syntax, a plugin imported by name) may never be
+    // imported, and fails, if it does, when it is, as in Python.
+    let mut pending: Vec<String> = item_modules.iter().flatten().cloned().collect();
+    pending.push(name.clone());
+    let mut reached: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    while let Some(module) = pending.pop() {
+        let parts: Vec<&str> = module.split('.').collect();
+        for end in 1..=parts.len() {
+            let prefix = parts[..end].join(".");
+            if reached.insert(prefix.clone())
+                && let Some(file) = files.iter().find(|file| file.module == prefix)
+            {
+                pending.extend(file.analysis.package_imports.iter().cloned());
+            }
+        }
+    }
+    for file in &mut files {
+        file.reached = reached.contains(&file.module);
+    }
+    for (index, failure) in &rejected {
+        let file = &files[*index];
+        if file.reached {
+            errors.push(spans::failure_error(failure, &file.python, span));
+            failed = true;
+        }
+    }
+    for (module, _, problem) in &unreadable {
+        if reached.contains(module) {
+            errors.push(syn::Error::new(span, problem));
+            failed = true;
         }
     }
     if failed {

@@ -237,7 +237,14 @@ pub struct PackageFile {
     /// The name its code is compiled with (`__file__`).
     pub code_file: String,
     pub python: PySource,
+    /// What CPython found in it (default, with no code, when CPython
+    /// rejects a module the package never imports: it is compiled when it
+    /// is imported, and fails then, as in Python).
     pub analysis: Analysis,
+    /// Importing the declared functions' modules imports it, where no
+    /// condition decides: its findings are reported. Another module is
+    /// embedded, not judged.
+    pub reached: bool,
 }
 
 /// A module's `.py` file.

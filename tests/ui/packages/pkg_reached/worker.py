@@ -1,0 +1,5 @@
+import pyfn_no_such_module
+
+
+def go():
+    return pyfn_no_such_module.go()
