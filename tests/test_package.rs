@@ -169,12 +169,16 @@ py_module! {
     /// (`console.py`, Windows only, imported under `sys.platform ==
     /// "win32"`; `data/py2_grammar.py`, Python 2; `data/bad_coding.py`, an
     /// encoding CPython does not know) build, and fail only if imported,
-    /// as in Python.
+    /// as in Python; `porous.extern.tool` comes from the package's own
+    /// import hook.
     mod porous {
         package = "tests/python/porous";
         pub fn answer() -> i64;
         pub fn lazy() -> i64;
         pub fn load(name: &str) -> Py<PyAny>;
+        /// From `porous.extern.tool`, which the package's own import hook
+        /// (`extern/__init__.py`) finds: no file of that name.
+        pub fn vendored() -> i64;
     }
 }
 
@@ -182,6 +186,7 @@ py_module! {
 fn modules_the_package_never_imports_are_not_judged() {
     assert_eq!(porous::answer().unwrap(), 42);
     assert_eq!(porous::lazy().unwrap(), 42);
+    assert_eq!(porous::vendored().unwrap(), 7);
     // Imported anyway: CPython's own error, when it is.
     let py2 = porous::load("data.py2_grammar").unwrap_err();
     assert_eq!(py2.exception_type(), Some("SyntaxError"), "{py2:?}");

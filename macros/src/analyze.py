@@ -687,6 +687,25 @@ def _is_platform_test(test):
     return False
 
 
+def _suppresses_import_error(expression):
+    """Whether `expression` is `suppress(…)` or `contextlib.suppress(…)` of
+    an exception type that catches ImportError."""
+    if not isinstance(expression, ast.Call):
+        return False
+    func = expression.func
+    name = func.id if isinstance(func, ast.Name) else (
+        func.attr if isinstance(func, ast.Attribute) else None)
+    if name != "suppress":
+        return False
+    kinds = set()
+    for arg in expression.args:
+        for element in (arg.elts if isinstance(arg, ast.Tuple) else [arg]):
+            dotted = _dotted(element)
+            if dotted is not None:
+                kinds.add(dotted.rsplit(".", 1)[-1])
+    return bool(kinds & _IMPORT_ERRORS)
+
+
 def _checked_imports(statements):
     """Imports that run unconditionally here, and so must resolve: not
     those under an `if`, a loop or a `match` (another platform's, another
@@ -709,6 +728,11 @@ def _checked_imports(statements):
                 # imports allow) run or not depending on what is installed.
                 stack.extend(node.finalbody)
                 continue
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                _suppresses_import_error(item.context_expr) for item in node.items):
+            # `with suppress(ImportError):` around optional imports.
+            stack.extend(item.context_expr for item in node.items)
+            continue
         stack.extend(ast.iter_child_nodes(node))
 
 
@@ -780,10 +804,41 @@ def _in_package(dotted):
     return dotted == root or dotted.startswith(root + ".")
 
 
+_finder_installed = []
+
+
+def _package_installs_finder():
+    """Whether a file of the package changes `sys.meta_path` (setuptools'
+    `extern` vendoring, `six.moves`): then what modules the package has
+    is not only its files, and a missing one is not judged."""
+    if not _finder_installed:
+        found = False
+        for text in _package["modules"].values():
+            if "meta_path" not in text:
+                continue
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError):
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr == "meta_path":
+                    found = True
+                    break
+            if found:
+                break
+        _finder_installed.append(found)
+    return _finder_installed[0]
+
+
 def _check_package_module(node, dotted, where=None):
     """Reports `dotted`, a module of the package, if no file of the package
-    is it (or any of its parents); True when it exists."""
+    is it (or any of its parents); True when it exists (or may: the
+    package installs an import hook of its own)."""
     parts = dotted.split(".")
+    if any(".".join(parts[:index]) not in _package["modules"]
+           or (index < len(parts) and ".".join(parts[:index]) not in _package["packages"])
+           for index in range(1, len(parts) + 1)) and _package_installs_finder():
+        return True
     for index in range(1, len(parts) + 1):
         prefix = ".".join(parts[:index])
         if prefix not in _package["modules"]:
@@ -814,6 +869,9 @@ def _check_package_from(node, target):
     written = "." * node.level + (node.module or "")
     if not _check_package_module(node, target, _name_range(node, written)
                                  if node.module else None):
+        return
+    if target not in _package["modules"]:
+        # The package's own import hook provides it: its names are unknown.
         return
     names = None
     for alias in node.names:
@@ -850,41 +908,30 @@ def _relative_base(level):
 
 
 def _package_imports(statements):
-    """The package's modules (dotted) that running `statements` imports,
-    unless something decides otherwise: every import of a package module,
-    in a function's body too (calling it imports it), but not one under an
-    `if`, a loop or a `match` (another platform's, another version's:
-    `asyncio`'s `windows_events`), nor one guarded by `try: ... except
-    ImportError` (optional); `from M import x` imports `M`, and `M.x` when
-    that is a module of the package."""
+    """The package's modules (dotted) that running `statements` certainly
+    imports: those of the imports `_checked_imports` yields (not under an
+    `if`, a loop or a `match`: another platform's, another version's, as
+    `asyncio`'s `windows_events`; not optional ones; not in a function's
+    body, which runs only if called: an optional dependency's usual
+    place); `from M import x` imports `M`, and `M.x` when that is a module
+    of the package."""
     found = []
-    stack = list(statements)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.If, ast.While, ast.For, ast.AsyncFor)) or type(node).__name__ == "Match":
-            continue
-        if (isinstance(node, ast.Try) or type(node).__name__ == "TryStar") and any(
-                _catches_import_error(h) for h in node.handlers):
-            stack.extend(node.finalbody)
-            continue
+    for node in _checked_imports(statements):
         if isinstance(node, ast.Import):
             found.extend(a.name for a in node.names if _in_package(a.name))
             continue
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = _relative_base(node.level)
-                if base is None:
-                    continue
-                target = base + "." + node.module if node.module else base
-            elif node.module and _in_package(node.module):
-                target = node.module
-            else:
+        if node.level:
+            base = _relative_base(node.level)
+            if base is None:
                 continue
-            found.append(target)
-            found.extend(target + "." + a.name for a in node.names
-                         if target + "." + a.name in _package["modules"])
+            target = base + "." + node.module if node.module else base
+        elif node.module and _in_package(node.module):
+            target = node.module
+        else:
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        found.append(target)
+        found.extend(target + "." + a.name for a in node.names
+                     if target + "." + a.name in _package["modules"])
     return found
 
 
@@ -1540,13 +1587,20 @@ def _guarded_import_at(line):
     `try` whose `except` catches ImportError: in its body (an optional
     import), a handler (a fallback, for where the body's import fails:
     `from collections import Sequence` after `collections.abc`'s) or its
-    `else`, as pyfn's own import check reads them."""
+    `else`; or in a `with suppress(ImportError):`; as pyfn's own import
+    check reads them."""
     pending = [_tree]
     while pending:
         node = pending.pop()
+        guarded = None
         if ((isinstance(node, ast.Try) or type(node).__name__ == "TryStar")
                 and any(_catches_import_error(h) for h in node.handlers)):
-            body = list(node.body) + list(node.handlers) + list(node.orelse)
+            guarded = list(node.body) + list(node.handlers) + list(node.orelse)
+        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                _suppresses_import_error(item.context_expr) for item in node.items):
+            guarded = list(node.body)
+        if guarded is not None:
+            body = guarded
             while body:
                 inner = body.pop()
                 if (isinstance(inner, ast.ImportFrom)

@@ -890,7 +890,9 @@ fn site_packages_undefined_names() {
 /// (Python 2 test data) and `test` (files of unknown encodings) were
 /// refused, and test files' names undefined on purpose were reported.
 /// With `PYFN_SWEEP_TYPECHECK` set, each is also type-checked, and ty's
-/// errors are printed, not asserted (a measurement).
+/// errors are printed, not asserted (a measurement). With
+/// `PYFN_SWEEP_PACKAGES_DIR`, the packages of that directory instead (a
+/// site-packages).
 #[test]
 fn stdlib_packages_as_packages() {
     let _serial = serial();
@@ -899,10 +901,13 @@ fn stdlib_packages_as_packages() {
         scope
             .set_item("manifest", env!("CARGO_MANIFEST_DIR"))
             .expect("set");
+        scope
+            .set_item("elsewhere", std::env::var("PYFN_SWEEP_PACKAGES_DIR").ok())
+            .expect("set");
         py.run(
             cr#"
 import os, sysconfig
-stdlib = sysconfig.get_paths()["stdlib"]
+stdlib = elsewhere or sysconfig.get_paths()["stdlib"]
 # Relative to the crate's `Cargo.toml`, as a package's directory is.
 dirs = sorted(os.path.relpath(os.path.join(stdlib, d), manifest) for d in os.listdir(stdlib)
               if os.path.isfile(os.path.join(stdlib, d, "__init__.py")))

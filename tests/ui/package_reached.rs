@@ -2,10 +2,12 @@ use pyfn::py_module;
 
 // trybuild builds this case in target/tests/trybuild/pyfn: the package
 // directory is relative to that `Cargo.toml`. What importing the declared
-// functions' modules imports is judged: `worker.py`, which `run` imports
-// when it runs, and `console.py`, a declared function's own module (its
-// `msvcrt` is Windows'). `data/old.py` (Python 2), which nothing imports,
-// is not.
+// functions' modules certainly imports is judged: `worker.py`, which the
+// package's `__init__` imports (its import under `suppress(ImportError)`
+// is optional), and `console.py`, a declared function's own module (its
+// `msvcrt` is Windows'). Not `drawing.py`, imported in a function's body
+// (when it runs, if it does), nor `data/old.py` (Python 2), which nothing
+// imports.
 py_module! {
     mod reached {
         package = "../../../../tests/ui/packages/pkg_reached";

@@ -7,6 +7,7 @@ if sys.platform == "win32":
     from . import console
 
 from . import shared
+from .extern.tool import VALUE as VENDORED
 
 
 def answer():
@@ -22,3 +23,7 @@ def lazy():
     # Imported when this runs: judged (and clean).
     from .helpers import twice
     return twice(21)
+
+
+def vendored():
+    return VENDORED

@@ -1,4 +1,12 @@
+from . import worker
+
+
 def run():
-    # Imported when `run` runs: judged.
-    from .worker import go
-    return go()
+    return worker.go()
+
+
+def plot():
+    # Imported when this runs, if it does (an optional dependency's
+    # place): `drawing.py` is not judged.
+    from . import drawing
+    return drawing.draw()
