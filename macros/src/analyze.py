@@ -841,6 +841,19 @@ def _check_package_module(node, dotted, where=None):
         return True
     for index in range(1, len(parts) + 1):
         prefix = ".".join(parts[:index])
+        extension = _package.get("extensions", {}).get(prefix)
+        if prefix not in _package["modules"] and extension is not None:
+            _report(
+                "import",
+                "module `%s` is a compiled extension module (`%s`): pyfn embeds a "
+                "package's Python files, not its extension modules, so the embedded "
+                "package cannot import it" % (prefix, extension),
+                node,
+                "embed a package of Python files; install one with extension modules in "
+                "the environment the program runs in, and import it from there",
+                where,
+            )
+            return False
         if prefix not in _package["modules"]:
             _report(
                 "import",
@@ -878,6 +891,11 @@ def _check_package_from(node, target):
         if alias.name == "*":
             continue
         if target + "." + alias.name in _package["modules"]:
+            continue
+        if target + "." + alias.name in _package.get("extensions", {}):
+            # `from . import _speedups`: the extension module's error.
+            _check_package_module(node, target + "." + alias.name,
+                                  _name_range(node, alias.name))
             continue
         if names is None:
             names = _top_names(target)

@@ -918,8 +918,12 @@ fn package_name(lit: &LitStr) -> String {
 /// path relative to `dir` in `/` form; directories that are not importable
 /// names (`__pycache__`, `.git`, `my-dir`) and files whose names are not
 /// identifiers are left out, as Python's import cannot reach them.
-fn python_files(root: &std::path::Path, dir: &str) -> std::io::Result<Vec<String>> {
+/// The package's `.py` files, relative to its directory, and its compiled
+/// extension modules (`_speedups.cpython-311-x86_64-linux-gnu.so`), which
+/// pyfn does not embed.
+fn python_files(root: &std::path::Path, dir: &str) -> std::io::Result<(Vec<String>, Vec<String>)> {
     let mut found = Vec::new();
+    let mut extensions = Vec::new();
     let mut stack = vec![String::new()];
     while let Some(relative) = stack.pop() {
         let full = if relative.is_empty() {
@@ -942,11 +946,17 @@ fn python_files(root: &std::path::Path, dir: &str) -> std::io::Result<Vec<String
                 && name.strip_suffix(".py").is_some_and(is_identifier)
             {
                 found.push(path);
+            } else if (kind.is_file() || kind.is_symlink())
+                && [".so", ".pyd"].iter().any(|suffix| name.ends_with(suffix))
+                && name.split('.').next().is_some_and(is_identifier)
+            {
+                extensions.push(path);
             }
         }
     }
     found.sort();
-    Ok(found)
+    extensions.sort();
+    Ok((found, extensions))
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -1017,8 +1027,8 @@ pub(crate) fn read_package_in(
         ));
         return None;
     }
-    let paths = match python_files(root, dir) {
-        Ok(paths) => paths,
+    let (paths, extension_files) = match python_files(root, dir) {
+        Ok(found) => found,
         Err(err) => {
             errors.push(syn::Error::new(
                 span,
@@ -1138,6 +1148,17 @@ pub(crate) fn read_package_in(
     if failed {
         return None;
     }
+    // Extension modules, dotted, with their files.
+    let extensions: Vec<(String, String)> = extension_files
+        .iter()
+        .map(|relative| {
+            let file = relative.rsplit('/').next().unwrap_or(relative);
+            let stem = file.split('.').next().unwrap_or_default();
+            let parent = relative.strip_suffix(file).unwrap_or_default();
+            let dotted = format!("{name}.{}{stem}", parent.replace('/', "."));
+            (dotted, format!("{dir}/{relative}"))
+        })
+        .collect();
     let context_modules: Vec<(String, String)> = modules
         .iter()
         .map(|(module, _, _, text, _)| (module.clone(), text.clone()))
@@ -1187,6 +1208,7 @@ pub(crate) fn read_package_in(
                     is_package,
                     modules: context_modules.clone(),
                     packages: packages.clone(),
+                    extensions: extensions.clone(),
                 }),
             },
             allow_missing_imports: options.allows(FindingKind::Import),

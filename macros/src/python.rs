@@ -400,6 +400,9 @@ pub struct PackageContext {
     pub modules: Vec<(String, String)>,
     /// The dotted names that are packages (directories).
     pub packages: Vec<String>,
+    /// The package's compiled extension modules, dotted, with their files:
+    /// not embedded.
+    pub extensions: Vec<(String, String)>,
 }
 
 /// `bytes`, a source file, decoded as CPython decodes one: a UTF-8 byte
@@ -662,6 +665,11 @@ fn analyse(py: Python<'_>, request: &Request) -> PyResult<Analysis> {
                 }
                 context.set_item("modules", modules)?;
                 context.set_item("packages", &package.packages)?;
+                let extensions = PyDict::new(py);
+                for (name, file) in &package.extensions {
+                    extensions.set_item(name, file)?;
+                }
+                context.set_item("extensions", extensions)?;
                 scope.set_item("package", context)?;
             }
             let exposed: Vec<(&str, &str)> = exposed
