@@ -551,8 +551,9 @@ fn real_mistakes_are_all_reported() {
 
 /// Every `.py` file of the standard library's packages (and tests) that
 /// CPython compiles, unchanged, as a `py_module!` file. Such a file belongs
-/// to a package, which a single-file module is not (issue: packages), so
-/// its relative imports are rightly refused, and so are modules this
+/// to a package, which a single-file module is not (a `package` is, see
+/// [`stdlib_packages_as_packages`]), so its relative imports are rightly
+/// refused, and so are modules this
 /// platform lacks (Windows' `winreg`); both are checked to be so. Every
 /// other diagnostic must be a name undefined on purpose, listed in
 /// [`UNDEFINED_ON_PURPOSE`]: CPython's tests use undefined names to test
