@@ -917,10 +917,10 @@ fn package_name(lit: &LitStr) -> String {
 /// The `.py` files under `dir` (relative to `root`), sorted, each with its
 /// path relative to `dir` in `/` form; directories that are not importable
 /// names (`__pycache__`, `.git`, `my-dir`) and files whose names are not
-/// identifiers are left out, as Python's import cannot reach them.
-/// The package's `.py` files, relative to its directory, and its compiled
-/// extension modules (`_speedups.cpython-311-x86_64-linux-gnu.so`), which
-/// pyfn does not embed.
+/// identifiers are left out, as Python's import cannot reach them. Then
+/// the package's compiled extension modules, the same way
+/// (`_speedups.cpython-311-x86_64-linux-gnu.so`), which pyfn does not
+/// embed.
 fn python_files(root: &std::path::Path, dir: &str) -> std::io::Result<(Vec<String>, Vec<String>)> {
     let mut found = Vec::new();
     let mut extensions = Vec::new();
