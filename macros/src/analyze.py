@@ -808,9 +808,10 @@ _finder_installed = []
 
 
 def _package_installs_finder():
-    """Whether a file of the package changes `sys.meta_path` (setuptools'
-    `extern` vendoring, `six.moves`): then what modules the package has
-    is not only its files, and a missing one is not judged."""
+    """Whether a file of the package uses `sys.meta_path` (to install a
+    finder of its own: setuptools' `extern` vendoring, `six.moves`; any
+    use is taken for one): then what modules the package has is not only
+    its files, and a missing one is not judged."""
     if not _finder_installed:
         found = False
         for text in _package["modules"].values():
