@@ -1601,34 +1601,69 @@ def _classes_named(name):
             if isinstance(node, ast.ClassDef) and node.name == name]
 
 
+_aliases = {}
+
+
+def _module_aliases(module):
+    """The names the checked source binds the module `module` to (`os`,
+    `_os` after `import os as _os`)."""
+    if module not in _aliases:
+        names = {module}
+        for node in ast.walk(_tree):
+            if isinstance(node, ast.Import):
+                names.update(a.asname for a in node.names if a.name == module and a.asname)
+        _aliases[module] = names
+    return _aliases[module]
+
+
+def _tests_platform(test):
+    """Whether the `if` test `test` reads the platform (`sys.platform`,
+    `os.name`, under any name the source gives those modules): its
+    branches are code for some systems, not others."""
+    systems = _module_aliases("sys")
+    oses = _module_aliases("os")
+    return any(
+        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+            (node.attr == "platform" and node.value.id in systems)
+            or (node.attr == "name" and node.value.id in oses))
+        for node in ast.walk(test))
+
+
 def _guarded_import_at(line):
     """Whether a `from … import` on `line` of the checked source is in a
     `try` whose `except` catches ImportError: in its body (an optional
     import), a handler (a fallback, for where the body's import fails:
     `from collections import Sequence` after `collections.abc`'s) or its
     `else`; or in a `with suppress(ImportError):`; as pyfn's own import
-    check reads them."""
-    pending = [_tree]
+    check reads them. Or in a branch of an `if` that tests the platform
+    (`ctypes`' `from _ctypes import _check_HRESULT` under `if _os.name ==
+    "nt":`): the module read here is this system's, not the one that
+    branch is for."""
+    pending = [(_tree, False)]
     while pending:
-        node = pending.pop()
-        guarded = None
+        node, guarded = pending.pop()
+        if (isinstance(node, ast.ImportFrom) and guarded
+                and node.lineno <= line <= (node.end_lineno or node.lineno)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) \
+                and guarded:
+            # A definition's body runs when it is called, not where it is.
+            pending.extend((child, False) for child in ast.iter_child_nodes(node))
+            continue
         if ((isinstance(node, ast.Try) or type(node).__name__ == "TryStar")
                 and any(_catches_import_error(h) for h in node.handlers)):
-            guarded = list(node.body) + list(node.handlers) + list(node.orelse)
-        elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            inner = list(node.body) + list(node.handlers) + list(node.orelse)
+            pending.extend((child, True) for child in inner)
+            pending.extend((child, guarded) for child in node.finalbody)
+            continue
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
                 _suppresses_import_error(item.context_expr) for item in node.items):
-            guarded = list(node.body)
-        if guarded is not None:
-            body = guarded
-            while body:
-                inner = body.pop()
-                if (isinstance(inner, ast.ImportFrom)
-                        and inner.lineno <= line <= (inner.end_lineno or inner.lineno)):
-                    return True
-                if not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
-                                          ast.ClassDef)):
-                    body.extend(ast.iter_child_nodes(inner))
-        pending.extend(ast.iter_child_nodes(node))
+            pending.extend((child, True) for child in node.body)
+            continue
+        if isinstance(node, ast.If) and _tests_platform(node.test):
+            pending.extend((child, True) for child in node.body + node.orelse)
+            continue
+        pending.extend((child, guarded) for child in ast.iter_child_nodes(node))
     return False
 
 

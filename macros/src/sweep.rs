@@ -891,7 +891,8 @@ fn site_packages_undefined_names() {
 /// (Python 2 test data) and `test` (files of unknown encodings) were
 /// refused, and test files' names undefined on purpose were reported.
 /// With `PYFN_SWEEP_TYPECHECK` set, each is also type-checked, and ty's
-/// errors are printed, not asserted (a measurement). With
+/// errors are counted (with `PYFN_SWEEP_VERBOSE`, printed), not asserted
+/// (a measurement). With
 /// `PYFN_SWEEP_PACKAGES_DIR`, the packages of that directory instead (a
 /// site-packages).
 #[test]
@@ -931,7 +932,9 @@ dirs = sorted(os.path.relpath(os.path.join(stdlib, d), manifest) for d in os.lis
     for dir in &packages {
         let attrs = if typecheck { "#[py(typecheck)] " } else { "" };
         let input = format!("{attrs}mod m {{ package = {dir:?}; }}");
+        let start = std::time::Instant::now();
         let out = crate::pipeline::py_module(input.parse().expect("tokens")).to_string();
+        let took = start.elapsed().as_secs_f64();
         let errors: Vec<&str> = out
             .split(ERROR_BRACE)
             .skip(1)
@@ -942,7 +945,16 @@ dirs = sorted(os.path.relpath(os.path.join(stdlib, d), manifest) for d in os.lis
             .filter(|error| error.contains("[ty: "))
             .count();
         if typecheck {
-            eprintln!("{dir}: {typed} ty errors");
+            eprintln!("{dir}: {typed} ty errors ({took:.1} s)");
+            if std::env::var_os("PYFN_SWEEP_VERBOSE").is_some() {
+                for error in out
+                    .split(ERROR_BRACE)
+                    .filter(|error| error.contains("[ty: "))
+                {
+                    let lines: Vec<&str> = error.split("\\n").take(2).collect();
+                    eprintln!("    {}", lines.join(" "));
+                }
+            }
         }
         refused.extend(
             errors

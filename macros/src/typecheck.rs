@@ -965,7 +965,8 @@ mod tests {
                     try:\n    from json import fast_dumps\nexcept ImportError:\n    fast_dumps = None\n\
                     async def _coro():\n    pass\n_coro = _coro()\n\
                     try:\n    from collections.abc import Sequence\n\
-                    except ImportError:\n    from collections import Sequence\n";
+                    except ImportError:\n    from collections import Sequence\n\
+                    import os as _os\nif _os.name == 'nt':\n    from _ctypes import _check_HRESULT\n";
         let messages = [
             ("Module `json` has no member `dumsp`", true),
             ("Module `json` has no member `_dumsp`", true),
@@ -1066,6 +1067,14 @@ mod tests {
             let mut fallback = claim("Module `collections` has no member `Sequence`");
             fallback.start.line = line;
             let kept = super::without_refuted(text, vec![fallback]);
+            assert_eq!(kept.len() == 1, reported, "line {line}");
+        }
+        // Another system's import (line 24, under `if _os.name == 'nt':`,
+        // `ctypes`' own): the `_ctypes` read here is this system's.
+        for (line, reported) in [(24, false), (1, true)] {
+            let mut windows = claim("Module `_ctypes` has no member `_check_HRESULT`");
+            windows.start.line = line;
+            let kept = super::without_refuted(text, vec![windows]);
             assert_eq!(kept.len() == 1, reported, "line {line}");
         }
     }
