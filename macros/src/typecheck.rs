@@ -688,14 +688,24 @@ mod tests {
         assert_eq!(found, [(2, 11, "missing-attribute".to_owned())]);
     }
 
+    /// The turn of a test that runs ty (the server is one per process:
+    /// such tests take turns), or `None`, saying so, when ty is not
+    /// installed next to the build interpreter.
+    fn ty_turn() -> Option<std::sync::MutexGuard<'static, ()>> {
+        let turn = crate::tests::serial();
+        if super::available() {
+            Some(turn)
+        } else {
+            eprintln!("skipped: ty is not installed next to the build interpreter");
+            None
+        }
+    }
+
     #[test]
     fn finds_errors_at_their_positions() {
-        // The server is one per process: tests that use it take turns.
-        let _serial = crate::tests::serial();
-        if !super::available() {
-            eprintln!("skipped: ty is not installed next to the build interpreter");
+        let Some(_serial) = ty_turn() else {
             return;
-        }
+        };
         let found =
             super::check("def f(s: \"str\") -> \"int\":\n    return s.uper()\n").expect("ty runs");
         let found: Vec<_> = found
@@ -707,11 +717,9 @@ mod tests {
 
     #[test]
     fn rebinding_a_def_or_class_is_not_reported() {
-        let _serial = crate::tests::serial();
-        if !super::available() {
-            eprintln!("skipped: ty is not installed next to the build interpreter");
+        let Some(_serial) = ty_turn() else {
             return;
-        }
+        };
         // Bindings Python allows and ty calls invalid assignments (lines 4,
         // 8, 11, 14 and 16), and annotated names given another type, which
         // stay reported (lines 18 and 20).
@@ -893,11 +901,9 @@ mod tests {
     /// not reported; one the real one lacks is, whatever its stub says.
     #[test]
     fn names_pyfn_does_not_judge_are_not_reported() {
-        let _serial = crate::tests::serial();
-        if !super::available() {
-            eprintln!("skipped: ty is not installed next to the build interpreter");
+        let Some(_serial) = ty_turn() else {
             return;
-        }
+        };
         let reported = |text: &str| -> Vec<(usize, String)> {
             let found = super::check(text).expect("ty runs");
             super::without_refuted(text, found)
@@ -929,11 +935,9 @@ mod tests {
 
     #[test]
     fn an_explicit_first_argument_is_not_held_to_self() {
-        let _serial = crate::tests::serial();
-        if !super::available() {
-            eprintln!("skipped: ty is not installed next to the build interpreter");
+        let Some(_serial) = ty_turn() else {
             return;
-        }
+        };
         // Lines 8, 10 and 16 pass an unannotated first parameter
         // explicitly: ty's `Self` for it is no rule of Python's. Line 12
         // passes a wrong `other`, annotated `Fraction`: reported.
