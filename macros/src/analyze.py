@@ -1759,6 +1759,9 @@ def _name_tests(roots):
     return guarded
 
 
+_unjudged = []
+
+
 def _name_unjudged(name, line):
     """For the checker's claim that `name`, read on `line`, is not defined:
     True where pyfn's own undefined-name check leaves that read alone, as
@@ -1783,10 +1786,13 @@ def _name_unjudged(name, line):
                if node.lineno <= line <= (node.end_lineno or node.lineno) and is_global(scope)]
     if not flagged:
         return None
-    dynamic, starred, published = _module_bindings()
+    if not _unjudged:
+        # Once per source, for all its claims.
+        _unjudged.append(_module_bindings())
+        _unjudged.append(_name_tests([_tree]) | _not_run_here([_tree]))
+    (dynamic, starred, published), excused = _unjudged
     if dynamic or name in starred or name in published:
         return True
-    excused = _name_tests([_tree]) | _not_run_here([_tree])
     scopes = {id(scope) for _, scope in flagged}
     if any(id(node) in excused for node, scope in reads if id(scope) in scopes):
         return True
