@@ -1799,7 +1799,320 @@ def _name_unjudged(name, line):
     return None
 
 
-def has_member(owner_kind, owner, member, line=None):
+_parents = {}
+
+
+def _parent_of(node):
+    """The node of the checked source that `node` is a child of."""
+    if not _parents:
+        for parent in ast.walk(_tree):
+            for child in ast.iter_child_nodes(parent):
+                _parents[id(child)] = parent
+    return _parents.get(id(node))
+
+
+def _node_at(line, col, kinds):
+    """The outermost node of one of `kinds` that starts at `line`, character
+    column `col` (0-based), of the checked source."""
+    for node in ast.walk(_tree):
+        if (isinstance(node, kinds) and getattr(node, "lineno", None) == line
+                and _char_col(node.lineno, node.col_offset) == col):
+            return node
+    return None
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _scope_chain(node):
+    """The functions around `node`, innermost first, then the module."""
+    chain = []
+    parent = _parent_of(node)
+    while parent is not None:
+        if isinstance(parent, _FUNCTIONS):
+            chain.append(parent)
+        parent = _parent_of(parent)
+    return chain + [_tree]
+
+
+def _frame_nodes(nodes):
+    """The nodes of `nodes`, not entering a nested function's, lambda's or
+    class's (the `def` or `class` itself is one: it binds its name)."""
+    pending = list(nodes)
+    while pending:
+        node = pending.pop()
+        yield node
+        if not isinstance(node, _FUNCTIONS + (ast.ClassDef,)):
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def _binds(target, name):
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
+
+
+def _bindings(scope, name):
+    """How `scope` (a function or the module) binds `name`: `("annotation",
+    node)` for a parameter or variable annotated so (`None` for an
+    unannotated parameter), `("value", node)` for one assigned the value of
+    the expression `node` (or its items: an unpacking, a `for` or `with`
+    target), `("other", None)` for an import, a `def`, a `class` or an
+    `except` name; `("global", None)` where the scope declares it global or
+    nonlocal; `("augmented", node)` for `name += node`. Empty when `scope`
+    does not bind it."""
+    found = []
+    if isinstance(scope, _FUNCTIONS):
+        args = scope.args
+        for arg in (list(getattr(args, "posonlyargs", [])) + list(args.args)
+                    + list(args.kwonlyargs) + [a for a in (args.vararg, args.kwarg) if a]):
+            if arg.arg == name:
+                found.append(("annotation", arg.annotation))
+        body = scope.body if isinstance(scope.body, list) else [scope.body]
+    else:
+        body = scope.body
+    for node in _frame_nodes(body):
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return [("global", None)]
+        if isinstance(node, ast.Assign) and any(_binds(t, name) for t in node.targets):
+            found.append(("value", node.value))
+        elif isinstance(node, ast.AnnAssign) and _binds(node.target, name):
+            found.append(("annotation", node.annotation))
+        elif isinstance(node, ast.AugAssign) and _binds(node.target, name):
+            found.append(("augmented", node.value))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and _binds(node.target, name):
+            found.append(("value", node.iter))
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None and _binds(
+                node.optional_vars, name):
+            found.append(("value", node.context_expr))
+        elif isinstance(node, ast.NamedExpr) and node.target.id == name:
+            found.append(("value", node.value))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            found.append(("other", None))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name).split(".")[0] == name for a in node.names):
+            found.append(("other", None))
+        elif isinstance(node, ast.ExceptHandler) and node.name == name:
+            found.append(("other", None))
+    return found
+
+
+def _admits_none(annotation, depth=0):
+    """Whether the annotation `annotation` lets the value be None (`T |
+    None`, `Optional[T]`, `None`, a string of one, or an alias of the
+    checked source's top level for one)."""
+    if annotation is None or depth > 8:
+        return False
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Constant) and node.value is None:
+            return True
+        if isinstance(node, ast.Name) and node.id in ("None", "Optional"):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "Optional":
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                if _admits_none(ast.parse(node.value, mode="eval").body, depth + 1):
+                    return True
+            except (SyntaxError, ValueError):
+                pass
+        if isinstance(node, ast.Name):
+            for kind, value in _bindings(_tree, node.id):
+                if kind == "value" and _admits_none(value, depth + 1):
+                    return True
+    return False
+
+
+def _annotated_here(annotation, none):
+    """`annotation`, written in the checked source, declares the type in
+    question: any annotation, or (`none`) one that admits None."""
+    return annotation is not None and (not none or _admits_none(annotation))
+
+
+def _declared(expression, none, seen=None):
+    """Whether the type of `expression` (a node of the checked source) that
+    the checker judges comes from a declaration in the checked source: an
+    annotation of a parameter (the Rust signature's types among them), a
+    variable, a class attribute (`x: int | None` in a class body, `self.x:
+    … = …`), or a function's result, followed through assignments, `for`
+    and `with` targets, subscripts and conditional expressions. With
+    `none`: that declaration is what lets the value be None. Not declared:
+    what a library's function or attribute gives (`subprocess.Popen(…).stdin`,
+    `re.match(…)`, `f.__closure__`), a literal (`x = None` before a loop
+    that assigns it), an import."""
+    seen = set() if seen is None else seen
+    if id(expression) in seen:
+        return False
+    seen.add(id(expression))
+    if isinstance(expression, ast.Name):
+        for scope in _scope_chain(expression):
+            found = _bindings(scope, expression.id)
+            if found == [("global", None)]:
+                found = _bindings(_tree, expression.id)
+            assigned = [(kind, node) for kind, node in found if kind != "augmented"]
+            if assigned and all(kind == "value" and isinstance(node, ast.Constant)
+                                and node.value is None for kind, node in assigned):
+                # Never anything but None: no library's doing.
+                return none
+            if found:
+                return any(
+                    _annotated_here(node, none) if kind == "annotation"
+                    else kind == "value" and _declared(node, none, seen)
+                    for kind, node in found)
+        return False
+    if isinstance(expression, ast.Attribute):
+        for node in ast.walk(_tree):
+            if isinstance(node, ast.AnnAssign) and _annotated_here(node.annotation, none) and (
+                    isinstance(node.target, ast.Attribute) and node.target.attr == expression.attr
+                    or isinstance(node.target, ast.Name) and node.target.id == expression.attr
+                    and isinstance(_parent_of(node), ast.ClassDef)):
+                return True
+        return False
+    if isinstance(expression, ast.Call):
+        called = expression.func
+        name = called.id if isinstance(called, ast.Name) else (
+            called.attr if isinstance(called, ast.Attribute) else None)
+        for node in ast.walk(_tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name \
+                    and _annotated_here(node.returns, none):
+                return True
+            if not none and isinstance(node, ast.ClassDef) and node.name == name:
+                return True
+        return False
+    if isinstance(expression, (ast.Subscript, ast.Starred, ast.Await, ast.NamedExpr)):
+        return _declared(expression.value, none, seen)
+    if isinstance(expression, ast.IfExp):
+        return _declared(expression.body, none, seen) or _declared(expression.orelse, none, seen)
+    if isinstance(expression, ast.BoolOp):
+        return any(_declared(value, none, seen) for value in expression.values)
+    return False
+
+
+# The node a None claim is about, for each kind (`typecheck.rs`'s
+# `none_claim`): the kinds of node found at the claim's position, and
+# which part of it is the value the checker says may be None.
+_NONE_OPERANDS = {
+    "attribute": ((ast.Attribute,), lambda node: node.value),
+    "subscript": ((ast.Subscript,), lambda node: node.value),
+    "call": ((ast.Call,), lambda node: node.func),
+    "value": ((ast.expr,), lambda node: node),
+    "left": ((ast.BinOp, ast.Compare, ast.AugAssign),
+             lambda node: node.target if isinstance(node, ast.AugAssign) else node.left),
+    "right": ((ast.BinOp, ast.Compare, ast.AugAssign), lambda node: (
+        node.value if isinstance(node, ast.AugAssign)
+        else node.comparators[0] if isinstance(node, ast.Compare) else node.right)),
+    "operand": ((ast.UnaryOp,), lambda node: node.operand),
+}
+
+
+def _none_undeclared(kind, member, line, col):
+    """For the checker's claim that a value may be None where None does not
+    do (a member, a subscript, a call, an iteration, an operator, an
+    argument or result that None fails and the rest of its type passes):
+    True where the None is no declaration of the checked source (see
+    `_declared`): the checker cannot tell whether the library gives None
+    here (`Popen(…, stdin=PIPE).stdin` is not; `f.__closure__` of a closure
+    is not), nor whether a loop assigned a variable it set to None first.
+    False where the source declares it (a Rust `Option<T>`, an annotation
+    `T | None`): using that value unchecked is the mistake. None when the
+    claim's node is not found."""
+    kinds, operand = _NONE_OPERANDS.get(kind, ((), None))
+    node = _node_at(line, col, kinds) if operand else None
+    if node is None or (kind == "attribute" and node.attr != member):
+        return None
+    if kind in ("left", "right") and member and not _operation_passes(*member.split("\x1f")):
+        # The union's other member fails too: not the None's doing.
+        return None
+    return not _declared(operand(node), True)
+
+
+def _sample(type_text):
+    """A value of the builtin scalar type `type_text` as the checker writes
+    it (`int`, `str`, `Literal["a"]`, `LiteralString`), or raises
+    ValueError."""
+    simple = {"int": 1, "float": 1.0, "complex": 1j, "bool": True, "str": "a",
+              "bytes": b"a", "LiteralString": "a"}
+    if type_text in simple:
+        return simple[type_text]
+    if type_text.startswith("Literal[") and type_text.endswith("]"):
+        value = ast.literal_eval(type_text[len("Literal["):-1])
+        if isinstance(value, (int, float, complex, str, bytes)):
+            return value
+    raise ValueError(type_text)
+
+
+def _operation_passes(operator_text, left, right):
+    """Whether Python's `operator_text` (`+`, `+=`, `<`, `in`) takes
+    values of the scalar types `left` and `right` (tried on samples);
+    False when it does not or the types are not such."""
+    import operator as op
+    binary = {"+": op.add, "-": op.sub, "*": op.mul, "/": op.truediv, "//": op.floordiv,
+              "%": op.mod, "**": op.pow, "<<": op.lshift, ">>": op.rshift, "&": op.and_,
+              "|": op.or_, "^": op.xor, "<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge,
+              "==": op.eq, "!=": op.ne, "in": lambda a, b: a in b,
+              "not in": lambda a, b: a not in b}
+    function = binary.get(operator_text[:-1] if operator_text.endswith("=")
+                          and operator_text[:-1] in binary and operator_text not in
+                          ("<=", ">=", "==", "!=") else operator_text)
+    try:
+        a, b = _sample(left), _sample(right)
+    except (ValueError, SyntaxError):
+        return False
+    if function is None:
+        return False
+    try:
+        function(a, b)
+    except TypeError:
+        return False
+    except Exception:
+        pass
+    return True
+
+
+def _package_files(dotted):
+    """The dotted names of the `.py` modules of the package module `dotted`
+    is in (its siblings, itself among them), found without importing."""
+    package = dotted.rpartition(".")[0]
+    init = _find_source(package) if package else None
+    if init is None or os.path.basename(init) != "__init__.py":
+        return [dotted]
+    directory = os.path.dirname(init)
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return [dotted]
+    return [package + "." + n[:-3] for n in names
+            if n.endswith(".py") and n != "__init__.py" and n[:-3].isidentifier()]
+
+
+def _subclass_has(owner, member):
+    """Whether a subclass of the class `owner` (of the checked source or a
+    module it imports), defined in the checked source or in a module of the
+    package that defines `owner`, has `member`: a library's factory declared
+    to return `owner` may return any of them (`distutils.ccompiler`'s
+    `new_compiler()`, a `CCompiler`, gives an `MSVCCompiler` on Windows)."""
+    modules = [m for m in _snippet_modules(_tree) if _module_tree(m) is not None]
+    defining = [m for m in modules if any(
+        isinstance(n, ast.ClassDef) and n.name == owner
+        for n in _top_statements(_module_tree(m).body))]
+    trees = [_tree] + [_module_tree(m) for d in defining for m in _package_files(d)]
+    trees = [t for t in trees if t is not None]
+    names, pending = {owner}, [owner]
+    while pending and len(names) < 64:
+        base_name = pending.pop()
+        for tree in trees:
+            for node in _top_statements(tree.body):
+                if not isinstance(node, ast.ClassDef) or node.name in names:
+                    continue
+                if any(isinstance(b, ast.Name) and b.id == base_name
+                       or isinstance(b, ast.Attribute) and b.attr == base_name
+                       for b in node.bases):
+                    if _class_has(tree, node, member):
+                        return True
+                    names.add(node.name)
+                    pending.append(node.name)
+    return False
+
+
+def has_member(owner_kind, owner, member, line=None, col=None):
     """The answer for one claim of the type checker about `owner`'s
     `member`: True (not a mistake: the real one has it, may be given it, or
     the import of it on `line` is optional), False, or None (not known).
@@ -1814,6 +2127,8 @@ def has_member(owner_kind, owner, member, line=None):
     `member`: see `_self_unannotated`)."""
     if owner_kind == "name":
         return _name_unjudged(member, line)
+    if owner_kind == "none_value":
+        return _none_undeclared(owner, member, line, col)
     if owner_kind == "self_argument":
         return _self_unannotated(owner, member)
     if owner_kind == "module":
@@ -1853,7 +2168,15 @@ def has_member(owner_kind, owner, member, line=None):
         if answer:
             return True
         unknown = unknown or answer is None
-    return None if unknown else False
+    if unknown:
+        return None
+    if owner_kind == "instance" and line is not None and col is not None:
+        # An object a library made, which may be of a subclass: see
+        # `_subclass_has`. One whose class the source declares must have it.
+        node = _node_at(line, col, (ast.Attribute,))
+        if node is not None and node.attr == member and not _declared(node.value, False):
+            return _subclass_has(owner, member)
+    return False
 
 
 mode = globals().get("mode", "function")

@@ -781,6 +781,11 @@ pub enum Owner {
     /// A function of a class, by the class's name, to which an argument
     /// is passed that the checker says must be an object of the class.
     SelfArgument,
+    /// A value the checker says may be None where None does not do: the
+    /// "name" is which part of the node at the claim's position it is
+    /// (`attribute`, `subscript`, `call`, `value`, `left`, `right`,
+    /// `operand`), the member the attribute read, if one is.
+    NoneValue,
 }
 
 impl Owner {
@@ -795,12 +800,14 @@ impl Owner {
             Owner::SetFunction => "set_function",
             Owner::Name => "name",
             Owner::SelfArgument => "self_argument",
+            Owner::NoneValue => "none_value",
         }
     }
 }
 
-/// For each claim `(owner, name, member, line)` of the type checker that
-/// `name` lacks `member` (on `line` of `text`, the checked source): whether
+/// For each claim `(owner, name, member, at)` of the type checker that
+/// `name` lacks `member` (at `at`, a line and character column of `text`,
+/// the checked source): whether
 /// that is no mistake, the real module or class having it, read from its
 /// source without running it, or the import of it on `line` being
 /// optional (`try: … except ImportError`) (`analyze.py`'s members mode):
@@ -808,8 +815,9 @@ impl Owner {
 /// Python source, a module that binds its globals at run time) or the
 /// analysis failed. A class is looked for in `text` and the modules it
 /// imports. For a claim of [`Owner::Name`], `Some(true)` means pyfn's own
-/// undefined-name check leaves that read alone.
-pub fn has_members(text: &str, claims: &[(Owner, String, String, usize)]) -> Vec<Option<bool>> {
+/// undefined-name check leaves that read alone; for one of
+/// [`Owner::NoneValue`], that the None is no declaration of `text`'s.
+pub fn has_members(text: &str, claims: &[(Owner, String, String, Pos)]) -> Vec<Option<bool>> {
     let unknown = || vec![None; claims.len()];
     if claims.is_empty() {
         return Vec::new();
@@ -819,10 +827,16 @@ pub fn has_members(text: &str, claims: &[(Owner, String, String, usize)]) -> Vec
         scope.set_item("source", text)?;
         scope.set_item("allow_missing_imports", true)?;
         scope.set_item("mode", "members")?;
-        let claims: Vec<(&str, &str, &str, usize)> = claims
+        let claims: Vec<(&str, &str, &str, usize, usize)> = claims
             .iter()
-            .map(|(owner, name, member, line)| {
-                (owner.as_str(), name.as_str(), member.as_str(), *line)
+            .map(|(owner, name, member, at)| {
+                (
+                    owner.as_str(),
+                    name.as_str(),
+                    member.as_str(),
+                    at.line,
+                    at.col,
+                )
             })
             .collect();
         scope.set_item("claims", claims)?;

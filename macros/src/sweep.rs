@@ -257,56 +257,39 @@ fn stdlib_functions_through_py_fn_give_no_diagnostic() {
 }
 
 /// What ty finds in the stdlib functions of CPython 3.11 under
-/// `#[py(typecheck)]` (every one run, `PYFN_TYPECHECK_SWEEP_STRIDE=1`: 11
+/// `#[py(typecheck)]` (every one run, `PYFN_TYPECHECK_SWEEP_STRIDE=1`: 3
 /// of 1034; every parameter and result is `Any`, so none is about pyfn's
-/// annotations). (file, function, ty's rule.) Each classified:
+/// annotations). (file, function, ty's rule.) All three are real errors:
+/// `test_dis`'s functions are broken on purpose (only disassembled: `[…] +
+/// 1`, `*_, _ = ...`, `with 1:`).
 ///
-/// - Real errors (3): `test_dis`'s three are broken on purpose (only
-///   disassembled: `[…] + 1`, `*_, _ = ...`, `with 1:`).
-/// - Verdicts on valid code that relies on what its types do not say (8):
-///   `None` from typeshed's optional attributes where the code knows
-///   better (`f.__closure__[0]` of a function that has a closure, 3;
-///   `Popen(…, stdin=PIPE).stdin`, 1), a variable first `None` then set
-///   in a loop before the line that reads it (`_aix`), `[None] * n` filled
-///   with callables, a subclass's members used on the base class a factory
-///   returns after checking `compiler_type` (`CCompiler.initialize`), and a
-///   tuple intersection in `ttk`. mypy, pyright and pyrefly flag the same
-///   functions but `ttk`'s (`benches/typecheck_peers.py`). They use the
-///   same rules, and the same message shapes, as the mistakes pyfn must
-///   report (`missing-attribute`, `missing-union-attribute`,
-///   `not-subscriptable`, `invalid-argument-type`), so no choice of rules
-///   drops them and keeps those; they stay listed.
-///
-/// No longer here: members typeshed's stubs lack (`float.__getformat__`,
-/// `distutils.archive_util.ARCHIVE_FORMATS`, `FancyGetopt.print_help`),
-/// which pyfn now asks the real module or class about
-/// ([`crate::typecheck::without_refuted`]); `platform._platform`, whose
-/// `*args` the sweep now keeps (as one positional parameter ty inferred
-/// `filter(len, args)`'s items as `Sized`); `pdb.help` and
-/// `webbrowser.open_new(_tab)`, which read names their module rebinds
-/// (`__doc__`, `open`) and so are not self-contained. `winreg` and
-/// `msvcrt` code checks clean since ty checks for any platform
-/// ([`crate::typecheck::PLATFORM`]).
+/// No longer here, valid code ty flags and pyfn does not report:
+/// - A `None` that is no declaration of the checked source
+///   ([`crate::typecheck::without_refuted`], `analyze.py`'s `_declared`):
+///   typeshed's optional attributes where the code knows better
+///   (`f.__closure__[0]` of a function with a closure, 3;
+///   `Popen(…, stdin=PIPE).stdin`, 1), a variable first `None` then set in
+///   a loop before the line that reads it (`ctypes._aix`), `[None] * n`
+///   filled with callables (`test_generators`). A `None` the source
+///   declares (an `Option<T>`, an annotation) is still reported.
+/// - A member of a subclass, in the class's package, of what a library's
+///   factory returns (`ccompiler.new_compiler().initialize()`, an
+///   `MSVCCompiler`'s).
+/// - A mismatch only where the expected type is gradual (`tkinter.ttk`'s
+///   `Unknown | str` for a found `(Unknown & ~P) | str`).
+/// - Members typeshed's stubs lack (`float.__getformat__`,
+///   `distutils.archive_util.ARCHIVE_FORMATS`, `FancyGetopt.print_help`),
+///   which pyfn asks the real module or class about; `platform._platform`,
+///   whose `*args` the sweep now keeps (as one positional parameter ty
+///   inferred `filter(len, args)`'s items as `Sized`); `pdb.help` and
+///   `webbrowser.open_new(_tab)`, which read names their module rebinds
+///   (`__doc__`, `open`) and so are not self-contained. `winreg` and
+///   `msvcrt` code checks clean since ty checks for any platform
+///   ([`crate::typecheck::PLATFORM`]).
 const TYPECHECK_KNOWN: &[(&str, &str, &str)] = &[
-    ("pydoc.py", "pipepager", "invalid-context-manager"),
-    ("types.py", "_cell_factory", "not-subscriptable"),
-    ("ctypes/_aix.py", "get_ld_header", "missing-union-attribute"),
     ("test/test_dis.py", "bug1333982", "unsupported-operator"),
     ("test/test_dis.py", "extended_arg_quick", "not-iterable"),
     ("test/test_dis.py", "jumpy", "invalid-context-manager"),
-    ("test/test_funcattrs.py", "cell", "not-subscriptable"),
-    ("test/test_funcattrs.py", "empty_cell", "not-subscriptable"),
-    ("test/test_generators.py", "flat_conjoin", "not-callable"),
-    (
-        "test/support/__init__.py",
-        "missing_compiler_executable",
-        "missing-attribute",
-    ),
-    (
-        "tkinter/ttk.py",
-        "_list_from_statespec",
-        "invalid-argument-type",
-    ),
 ];
 
 /// The same stdlib functions under `#[py(typecheck)]` (their parameters

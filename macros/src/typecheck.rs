@@ -358,6 +358,224 @@ pub fn superseded(diagnostic: &Diagnostic) -> bool {
         diagnostic.rule.as_str(),
         "unresolved-import" | "import-not-found" | "invalid-implicit-return"
     ) || rebinds_def_or_class(diagnostic)
+        || gradually_assignable(diagnostic)
+}
+
+/// The expected and the found type of a claim that a value is not
+/// assignable where it goes: an argument (`Argument to … is incorrect:
+/// Expected `E`, found `F``), a result (`… expected `E`, found `F``) or an
+/// assignment (`Object of type `F` is not assignable to `E``).
+fn mismatch(diagnostic: &Diagnostic) -> Option<(&str, &str)> {
+    let message = diagnostic.message.as_str();
+    match diagnostic.rule.as_str() {
+        "invalid-argument-type" => {
+            let (_, rest) = message.split_once(" is incorrect: Expected `")?;
+            let (expected, found) = rest.split_once("`, found `")?;
+            Some((expected, found.strip_suffix('`')?))
+        }
+        "invalid-return-type" | "invalid-explicit-return" => {
+            let (_, rest) = message.split_once("expected `")?;
+            let (expected, found) = rest.split_once("`, found `")?;
+            Some((expected, found.strip_suffix('`')?))
+        }
+        "invalid-assignment" => {
+            let rest = message.strip_prefix("Object of type `")?;
+            let (found, expected) = rest.split_once("` is not assignable to `")?;
+            Some((expected.strip_suffix('`')?, found))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `diagnostic` claims a value is not assignable to a type that,
+/// where the two differ, is gradual (`Unknown | str` for a found
+/// `(Unknown & ~P) | str`, as ty 1.0 infers a list's items from the very
+/// `append` it then rejects, in `tkinter.ttk._list_from_statespec`): by
+/// the checker's own rules, `Unknown` (or `Any`) may be any type, so
+/// anything is assignable to a union with it. Compared: the unions'
+/// members, and the items of tuples (whose items are covariant); any other
+/// difference keeps the claim.
+fn gradually_assignable(diagnostic: &Diagnostic) -> bool {
+    mismatch(diagnostic)
+        .is_some_and(|(expected, found)| expected != found && type_accepts(expected, found, 0))
+}
+
+/// `found` assignable to `expected` (both as ty writes types), judged by
+/// the gradual members of `expected` only: see [`gradually_assignable`].
+fn type_accepts(expected: &str, found: &str, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    let expected_members = union_members(expected);
+    if expected_members
+        .iter()
+        .any(|member| matches!(*member, "Unknown" | "Any"))
+    {
+        return true;
+    }
+    union_members(found).iter().all(|found| {
+        expected_members.iter().any(|expected| {
+            if expected == found {
+                return true;
+            }
+            let (Some(expected), Some(found)) = (tuple_items(expected), tuple_items(found)) else {
+                return false;
+            };
+            expected.len() == found.len()
+                && expected.iter().zip(&found).all(|(e, f)| {
+                    match (e.strip_prefix('*'), f.strip_prefix('*')) {
+                        (Some(e), Some(f)) => type_accepts(e, f, depth + 1),
+                        (None, None) => type_accepts(e, f, depth + 1),
+                        _ => false,
+                    }
+                })
+        })
+    })
+}
+
+/// The items of a tuple type `tuple[A, B]` (an unpacked `*tuple[C, ...]`
+/// is one item), or None for another type.
+fn tuple_items(ty: &str) -> Option<Vec<&str>> {
+    let items = ty.strip_prefix("tuple[")?.strip_suffix(']')?;
+    Some(split_top(items, ','))
+}
+
+/// The members of a union type as ty writes it (`A | B[C | D] | None`:
+/// `A`, `B[C | D]`, `None`), one member for another type; a member in
+/// parentheses (`(Unknown & P)`, `(() -> int)`) without them.
+fn union_members(ty: &str) -> Vec<&str> {
+    split_top(ty, '|')
+        .into_iter()
+        .map(|member| {
+            member
+                .strip_prefix('(')
+                .and_then(|inner| inner.strip_suffix(')'))
+                // `(x: int) -> (str | None)` is no member in parentheses.
+                .filter(|inner| {
+                    let mut depth = 0i32;
+                    inner.chars().all(|c| {
+                        depth += match c {
+                            '(' => 1,
+                            ')' => -1,
+                            _ => 0,
+                        };
+                        depth >= 0
+                    })
+                })
+                .unwrap_or(member)
+        })
+        .collect()
+}
+
+/// `text` split at each `separator` outside brackets, parentheses, angle
+/// brackets and quotes, each part trimmed.
+fn split_top(text: &str, separator: char) -> Vec<&str> {
+    let (mut parts, mut depth, mut quote, mut start) = (Vec::new(), 0i32, None, 0);
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[' | '(' | '<' | '{') => depth += 1,
+            (None, ']' | ')' | '>' | '}') if !text[..at].ends_with('-') => depth -= 1,
+            (None, c) if c == separator && depth == 0 => {
+                parts.push(text[start..at].trim());
+                start = at + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts
+}
+
+/// The checker's claim that a value may be None where None does not do,
+/// as `(part, member)` for [`python::Owner::NoneValue`]: which part of the
+/// node at the claim's position is the value (`attribute` and the member
+/// read, `subscript`, `call`, `value`, `left`, `right`, `operand`). Only
+/// where the message says None is what fails: the member or operation of
+/// `None` itself (ty words each member of a union that fails apart:
+/// `Attribute `x` is not defined on `None` in union …`, `Object of type
+/// `None` is not callable`), or a union of one type and None whose other
+/// member passes (`Object of type `list[int] | None` may not be
+/// iterable`, an argument `str | None` where `str` is expected, an
+/// operator between `str | None` and `str`, which `analyze.py` tries on
+/// values of the types).
+fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
+    let message = diagnostic.message.as_str();
+    // `T | None`: T.
+    let or_none = |ty: &str| -> Option<String> {
+        match union_members(ty).as_slice() {
+            [only, "None"] | ["None", only] => Some((*only).to_owned()),
+            _ => None,
+        }
+    };
+    let claim = |part: &'static str| Some((part, String::new()));
+    match diagnostic.rule.as_str() {
+        "missing-union-attribute" => {
+            let rest = message.strip_prefix("Attribute `")?;
+            let (member, rest) = rest.split_once("` is not defined on `None` in union `")?;
+            rest.ends_with('`')
+                .then(|| ("attribute", member.to_owned()))
+        }
+        "not-subscriptable" if message.starts_with("Cannot subscript object of type `None` ") => {
+            claim("subscript")
+        }
+        "invalid-assignment"
+            if message.starts_with("Cannot assign to a subscript on an object of type `None`") =>
+        {
+            claim("subscript")
+        }
+        "not-callable" if message == "Object of type `None` is not callable" => claim("call"),
+        "not-iterable" => {
+            let ty = message.strip_prefix("Object of type `")?;
+            if ty == "None` is not iterable" {
+                return claim("value");
+            }
+            or_none(ty.strip_suffix("` may not be iterable")?)?;
+            claim("value")
+        }
+        "invalid-context-manager" => {
+            let rest = message.strip_prefix("Object of type `")?;
+            let (ty, why) = rest.split_once("` cannot be used with `with` because ")?;
+            or_none(ty)?;
+            why.ends_with("are possibly missing")
+                .then_some(("value", String::new()))
+        }
+        "unsupported-operator" => {
+            if let Some(rest) = message.strip_prefix("Unary operator `") {
+                let (_, ty) = rest.split_once("` is not supported for object of type `")?;
+                return (ty == "None`").then_some(("operand", String::new()));
+            }
+            let rest = message.strip_prefix("Operator `")?;
+            let (operator, types) =
+                rest.split_once("` is not supported between objects of type `")?;
+            let (left, right) = types.strip_suffix('`')?.split_once("` and `")?;
+            match (left, right) {
+                ("None", "None") => None,
+                ("None", _) => claim("left"),
+                (_, "None") => claim("right"),
+                // `str | None` and `str`: the member is the operation the
+                // rest of the union must pass (`analyze.py` tries it).
+                _ => match (or_none(left), or_none(right)) {
+                    (Some(rest), None) => {
+                        Some(("left", format!("{operator}\u{1f}{rest}\u{1f}{right}")))
+                    }
+                    (None, Some(rest)) => {
+                        Some(("right", format!("{operator}\u{1f}{left}\u{1f}{rest}")))
+                    }
+                    _ => None,
+                },
+            }
+        }
+        _ => {
+            let (expected, found) = mismatch(diagnostic)?;
+            let passing = or_none(found)?;
+            let expected = union_members(expected);
+            (!expected.contains(&"None") && expected.contains(&passing.as_str()))
+                .then_some(("value", String::new()))
+        }
+    }
 }
 
 /// Whether `diagnostic` objects to a name bound by `def` or `class` being
@@ -477,17 +695,18 @@ pub fn without_refuted(text: &str, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let claims: Vec<(usize, (python::Owner, String, String))> = found
         .iter()
         .enumerate()
-        .filter_map(|(index, diagnostic)| Some((index, member_claim(diagnostic)?)))
+        .filter_map(|(index, diagnostic)| {
+            let claim = member_claim(diagnostic).or_else(|| {
+                let (part, member) = none_claim(diagnostic)?;
+                Some((python::Owner::NoneValue, part.to_owned(), member))
+            })?;
+            Some((index, claim))
+        })
         .collect();
     let questions: Vec<_> = claims
         .iter()
         .map(|(index, (owner, name, member))| {
-            (
-                *owner,
-                name.clone(),
-                member.clone(),
-                found[*index].start.line,
-            )
+            (*owner, name.clone(), member.clone(), found[*index].start)
         })
         .collect();
     let answers = python::has_members(text, &questions);
@@ -755,6 +974,185 @@ mod tests {
         let kept: Vec<&super::Diagnostic> =
             found.iter().filter(|f| !super::superseded(f)).collect();
         assert_eq!(lines(&kept), [18, 20].map(invalid));
+    }
+
+    /// `(line, rule)` of each of ty's findings.
+    type Lines = Vec<(usize, String)>;
+
+    /// ty on a text: `(line, rule)` of what it finds, and of what is left
+    /// to report.
+    fn found_and_kept(text: &str) -> (Lines, Lines) {
+        let found = super::check(text).expect("ty runs");
+        let lines = |found: &[super::Diagnostic]| {
+            found
+                .iter()
+                .map(|found| (found.start.line, found.rule.clone()))
+                .collect::<Vec<_>>()
+        };
+        let all = lines(&found);
+        let kept: Vec<_> = found
+            .into_iter()
+            .filter(|found| !super::superseded(found))
+            .collect();
+        (all, lines(&super::without_refuted(text, kept)))
+    }
+
+    /// A value that may be None used where None does not do: reported
+    /// where the None is declared in the checked source (an `Option<T>` of
+    /// the Rust signature, an annotation), not where it comes from a
+    /// library's type or a literal the code replaces.
+    #[test]
+    fn only_declared_nones_are_reported() {
+        let Some(_serial) = ty_turn() else {
+            return;
+        };
+        let text = [
+            "import os, subprocess, re",
+            "from typing import Optional",
+            "def undeclared(cmd: str, text: str, n: int):",
+            "    proc = subprocess.Popen(cmd, shell=True, stdin=subprocess.PIPE)",
+            "    with proc.stdin as pipe:",
+            "        pipe.write(text.encode())",
+            "    def f():",
+            "        return n",
+            "    cell = f.__closure__[0]",
+            "    header = None",
+            "    for line in text.splitlines():",
+            "        header = line",
+            "    calls = [None] * n",
+            "    calls[n - 1] = print",
+            "    calls[n - 1]()",
+            "    home = os.environ.get('HOME') + '/bin'",
+            "    wrong = os.environ.get('HOME') + 1",
+            "    return header.strip(), re.match('a', text).group(0), cell",
+            "class Point:",
+            "    label: str | None = None",
+            "def find(xs: list[int], x: int) -> int | None:",
+            "    return xs.index(x) if x in xs else None",
+            "def declared(n: int | None, names: Optional[list[str]], p: Point, xs: list[int]) -> int:",
+            "    m = n",
+            "    for name in names:",
+            "        pass",
+            "    p.label.upper()",
+            "    names[0]",
+            "    a = m + 1",
+            "    b = -n",
+            "    c = find(xs, 2) + 1",
+            "    never = None",
+            "    never += 1",
+            "    return 0",
+        ]
+        .map(|line| format!("{line}\n"))
+        .concat();
+        let (all, kept) = found_and_kept(&text);
+        let at = |line: usize, rule: &str| (line, rule.to_owned());
+        assert_eq!(
+            all,
+            [
+                at(5, "invalid-context-manager"),
+                at(9, "not-subscriptable"),
+                at(15, "not-callable"),
+                at(16, "unsupported-operator"),
+                at(17, "unsupported-operator"),
+                at(18, "missing-union-attribute"),
+                at(18, "missing-union-attribute"),
+                at(25, "not-iterable"),
+                at(27, "missing-union-attribute"),
+                at(28, "not-subscriptable"),
+                at(29, "unsupported-operator"),
+                at(30, "unsupported-operator"),
+                at(31, "unsupported-operator"),
+                at(33, "unsupported-operator"),
+            ],
+            "what ty says of the text"
+        );
+        assert_eq!(
+            kept,
+            [
+                at(17, "unsupported-operator"),
+                at(25, "not-iterable"),
+                at(27, "missing-union-attribute"),
+                at(28, "not-subscriptable"),
+                at(29, "unsupported-operator"),
+                at(30, "unsupported-operator"),
+                at(31, "unsupported-operator"),
+                at(33, "unsupported-operator"),
+            ]
+        );
+    }
+
+    /// A member the declared class lacks and a subclass in its package has:
+    /// not reported on an object a library's factory made (which may be of
+    /// the subclass), reported on one whose class the source declares, and
+    /// for a member no subclass has.
+    #[test]
+    fn subclass_members_of_what_a_library_makes_are_not_reported() {
+        let Some(_serial) = ty_turn() else {
+            return;
+        };
+        if !crate::python::with_python(|py| py.import("distutils.ccompiler").is_ok()) {
+            eprintln!("skipped: this CPython has no distutils");
+            return;
+        }
+        let text = [
+            "from distutils import ccompiler",
+            "def made():",
+            "    compiler = ccompiler.new_compiler()",
+            "    compiler.initialize()",
+            "    compiler.initialise()",
+            "def declared(compiler: ccompiler.CCompiler):",
+            "    compiler.initialize()",
+        ]
+        .map(|line| format!("{line}\n"))
+        .concat();
+        let (all, kept) = found_and_kept(&text);
+        let missing = |line| (line, "missing-attribute".to_owned());
+        assert_eq!(all, [4, 5, 7].map(missing), "what ty says of the text");
+        assert_eq!(kept, [5, 7].map(missing));
+    }
+
+    /// A mismatch only where the expected type is gradual (`Unknown |
+    /// str`) is none; other mismatches stay.
+    #[test]
+    fn gradual_types_accept_anything() {
+        let claim = |rule: &str, message: &str| super::Diagnostic {
+            start: crate::python::Pos { line: 1, col: 0 },
+            rule: rule.to_owned(),
+            message: message.to_owned(),
+        };
+        let dropped = |rule: &str, message: &str| super::superseded(&claim(rule, message));
+        // tkinter.ttk's `_list_from_statespec`, as ty 1.0 words it.
+        assert!(dropped(
+            "invalid-argument-type",
+            "Argument to bound method `list.append` is incorrect: Expected `tuple[*tuple[Unknown | str, ...], Unknown | str]`, found `tuple[*tuple[Unknown | str, ...], (Unknown & ~<Protocol with members 'typename'>) | str]`"
+        ));
+        assert!(dropped(
+            "invalid-assignment",
+            "Object of type `int` is not assignable to `Unknown | str`"
+        ));
+        assert!(!dropped(
+            "invalid-argument-type",
+            "Argument to function `f` is incorrect: Expected `tuple[int, str]`, found `tuple[int, int]`"
+        ));
+        assert!(!dropped(
+            "invalid-argument-type",
+            "Argument to function `f` is incorrect: Expected `list[Unknown | str]`, found `list[int]`"
+        ));
+        assert!(!dropped(
+            "invalid-explicit-return",
+            "Return type does not match returned value: expected `str`, found `str | None`"
+        ));
+        assert_eq!(
+            super::union_members(
+                "(x: int) -> (str | None) | (Unknown & P) | list[int | str] | None"
+            ),
+            [
+                "(x: int) -> (str | None)",
+                "Unknown & P",
+                "list[int | str]",
+                "None"
+            ]
+        );
     }
 
     #[test]
