@@ -1811,14 +1811,17 @@ def _parent_of(node):
     return _parents.get(id(node))
 
 
+def _nodes_at(line, col, kinds):
+    """The nodes of one of `kinds` that start at `line`, character column
+    `col` (0-based), of the checked source, outermost first."""
+    return [node for node in ast.walk(_tree)
+            if isinstance(node, kinds) and getattr(node, "lineno", None) == line
+            and _char_col(node.lineno, node.col_offset) == col]
+
+
 def _node_at(line, col, kinds):
-    """The outermost node of one of `kinds` that starts at `line`, character
-    column `col` (0-based), of the checked source."""
-    for node in ast.walk(_tree):
-        if (isinstance(node, kinds) and getattr(node, "lineno", None) == line
-                and _char_col(node.lineno, node.col_offset) == col):
-            return node
-    return None
+    """The outermost of `_nodes_at(line, col, kinds)`, or None."""
+    return next(iter(_nodes_at(line, col, kinds)), None)
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -1847,7 +1850,10 @@ def _frame_nodes(nodes):
 
 
 def _binds(target, name):
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
+    """Whether the assignment target `target` binds `name` (`name`, `name,
+    x = …`; not `name[i] = …`, which reads it)."""
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+               for n in ast.walk(target))
 
 
 def _bindings(scope, name):
@@ -1979,11 +1985,24 @@ def _declared(expression, none, seen=None):
         return False
     if isinstance(expression, (ast.Subscript, ast.Starred, ast.Await, ast.NamedExpr)):
         return _declared(expression.value, none, seen)
+    # A value made of others: declared where one of them is (`[p]`, `(a,
+    # b)` unpacked, `a or b`, `[x] * n`).
+    parts = []
     if isinstance(expression, ast.IfExp):
-        return _declared(expression.body, none, seen) or _declared(expression.orelse, none, seen)
-    if isinstance(expression, ast.BoolOp):
-        return any(_declared(value, none, seen) for value in expression.values)
-    return False
+        parts = [expression.body, expression.orelse]
+    elif isinstance(expression, ast.BoolOp):
+        parts = expression.values
+    elif isinstance(expression, (ast.List, ast.Tuple, ast.Set)):
+        parts = expression.elts
+    elif isinstance(expression, ast.Dict):
+        parts = expression.values
+    elif isinstance(expression, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        parts = [expression.elt]
+    elif isinstance(expression, ast.DictComp):
+        parts = [expression.value]
+    elif isinstance(expression, ast.BinOp):
+        parts = [expression.left, expression.right]
+    return any(_declared(part, none, seen) for part in parts)
 
 
 # The node a None claim is about, for each kind (`typecheck.rs`'s
@@ -2015,13 +2034,18 @@ def _none_undeclared(kind, member, line, col):
     `T | None`): using that value unchecked is the mistake. None when the
     claim's node is not found."""
     kinds, operand = _NONE_OPERANDS.get(kind, ((), None))
-    node = _node_at(line, col, kinds) if operand else None
-    if node is None or (kind == "attribute" and node.attr != member):
+    # Where several start there (`s.replace(…).replace(…)`), any one the
+    # claim may be about.
+    nodes = [node for node in (_nodes_at(line, col, kinds) if operand else [])
+             if kind != "attribute" or node.attr == member]
+    if kind == "value":
+        nodes = nodes[:1]
+    if not nodes:
         return None
     if kind in ("left", "right") and member and not _operation_passes(*member.split("\x1f")):
         # The union's other member fails too: not the None's doing.
         return None
-    return not _declared(operand(node), True)
+    return not any(_declared(operand(node), True) for node in nodes)
 
 
 def _sample(type_text):

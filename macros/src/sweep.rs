@@ -400,6 +400,116 @@ fn stdlib_functions_type_check_clean() {
     }
 }
 
+/// The other way from [`stdlib_functions_type_check_clean`]: the same
+/// stdlib functions with their first parameter declared `Any | None` (a
+/// Rust `Option<Py<PyAny>>`), every other one `Any`. Each error ty finds
+/// only with that declaration (the function uses the parameter where None
+/// does not do, without a check, through whatever flow the real code
+/// takes: assignments, loops, `with`, subscripts) must still be reported
+/// after pyfn's refutations, which drop the `None`s no declaration gives.
+/// Skipped without ty.
+#[test]
+fn declared_nones_in_stdlib_functions_are_reported() {
+    if !crate::typecheck::available() {
+        eprintln!("skipped: the type checker ty is not installed next to the build interpreter");
+        return;
+    }
+    let _serial = serial();
+    let functions: Vec<Collected> = crate::python::with_python(|py| {
+        let scope = PyDict::new(py);
+        py.run(FUNCTIONS, Some(&scope), Some(&scope))
+            .expect("collects the stdlib's functions");
+        scope
+            .get_item("functions")
+            .expect("readable")
+            .expect("functions")
+            .extract()
+            .expect("functions")
+    });
+    // The function as ty reads it, its first positional parameter `first`.
+    let text = |name: &str, params: &[(String, String)], body: &str, first: &str| {
+        let mut positional = true;
+        let params: Vec<String> = params
+            .iter()
+            .map(|(p, kind)| match kind.as_str() {
+                "args" => format!("*{p}: typing.Any"),
+                "kwargs" => format!("**{p}: typing.Any"),
+                "keyword" if positional => {
+                    positional = false;
+                    format!("*, {p}: typing.Any")
+                }
+                _ => format!("{p}: typing.Any"),
+            })
+            .collect();
+        let mut params = params;
+        params[0] = format!("{}: {first}", params[0].split(':').next().unwrap_or_default());
+        let indent = body
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| line.len() - line.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        let body: String = body
+            .lines()
+            .map(|line| format!("    {}\n", line.get(indent..).unwrap_or_default()))
+            .collect();
+        format!(
+            "import typing\ndef {name}({}) -> typing.Any:\n{body}",
+            params.join(", ")
+        )
+    };
+    let (mut functions_flagged, mut declared, mut kept) = (0, 0, 0);
+    let mut lost = Vec::new();
+    for (place, name, params, body, is_async) in &functions {
+        if *is_async || params.first().is_none_or(|(_, kind)| kind != "positional") {
+            continue;
+        }
+        let plain = text(name, params, body, "typing.Any");
+        let optional = text(name, params, body, "typing.Any | None");
+        let (Ok(before), Ok(after)) = (
+            crate::typecheck::check(&plain),
+            crate::typecheck::check(&optional),
+        ) else {
+            continue;
+        };
+        let key = |d: &crate::typecheck::Diagnostic| (d.start, d.rule.clone(), d.message.clone());
+        let new: Vec<_> = after
+            .iter()
+            .filter(|d| !before.iter().any(|b| key(b) == key(d)))
+            .map(key)
+            .collect();
+        if new.is_empty() {
+            continue;
+        }
+        functions_flagged += 1;
+        declared += new.len();
+        let reported: Vec<_> = crate::typecheck::without_refuted(
+            &optional,
+            after
+                .into_iter()
+                .filter(|d| !crate::typecheck::superseded(d))
+                .collect(),
+        )
+        .iter()
+        .map(key)
+        .collect();
+        for finding in new {
+            if reported.contains(&finding) {
+                kept += 1;
+            } else {
+                lost.push(format!("{place}: {name}: {}", finding.2));
+            }
+        }
+    }
+    eprintln!(
+        "{} stdlib functions, first parameter `Any | None`: ty finds {declared} errors the declaration \
+         causes, in {functions_flagged} functions; pyfn reports {kept}",
+        functions.len()
+    );
+    assert!(declared > 50, "too few to measure: {declared}");
+    assert!(lost.is_empty(), "not reported:\n{}", lost.join("\n"));
+}
+
 /// The programs of CPython's `test_syntax` (its doctests, and the literal
 /// sources its test methods check) that CPython itself rejects.
 const INVALID: &std::ffi::CStr = cr#"
