@@ -2146,9 +2146,12 @@ def has_member(owner_kind, owner, member, line=None, col=None):
     "set_function" (`owner.member = …` on a class or a function the checker
     says lacks it: Python lets a class or a function of Python source be
     given any attribute), "name" (`member` read on `line`, which the
-    checker says is not defined: see `_name_unjudged`), or "self_argument"
+    checker says is not defined: see `_name_unjudged`), "self_argument"
     (an argument the checker says must be an `owner`, passed to its
-    `member`: see `_self_unannotated`)."""
+    `member`: see `_self_unannotated`), or "none_value" (a value at `line`,
+    `col` the checker says may be None, `owner` the part of the node there
+    it is: see `_none_undeclared`). An "instance" lacking `member` at
+    `line`, `col` may be of a subclass that has it (`_subclass_has`)."""
     if owner_kind == "name":
         return _name_unjudged(member, line)
     if owner_kind == "none_value":

@@ -690,7 +690,12 @@ pub fn member_claim(diagnostic: &Diagnostic) -> Option<(python::Owner, String, S
 /// undefined-name check leaves its read alone as not certain to fail (a
 /// module binding globals at run time, `globals().update(…)`; a read
 /// tested by `except NameError`; code this Python never runs): which
-/// names exist is pyfn's check, as which modules do.
+/// names exist is pyfn's check, as which modules do. A member the class
+/// lacks and a subclass in its package has, on a value a library made. And
+/// the claims that a value may be None where None does not do
+/// ([`none_claim`]) where the None is no declaration of `text`'s (a
+/// library's `Optional`, `x = None` before a loop that sets it): only a
+/// `None` the source declares (`Option<T>`, `T | None`) is reported.
 pub fn without_refuted(text: &str, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let claims: Vec<(usize, (python::Owner, String, String))> = found
         .iter()
