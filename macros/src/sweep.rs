@@ -442,7 +442,10 @@ fn declared_nones_in_stdlib_functions_are_reported() {
             })
             .collect();
         let mut params = params;
-        params[0] = format!("{}: {first}", params[0].split(':').next().unwrap_or_default());
+        params[0] = format!(
+            "{}: {first}",
+            params[0].split(':').next().unwrap_or_default()
+        );
         let indent = body
             .lines()
             .filter(|line| !line.trim().is_empty())
