@@ -2107,6 +2107,9 @@ def _package_files(dotted):
             if n.endswith(".py") and n != "__init__.py" and n[:-3].isidentifier()]
 
 
+_texts = {}
+
+
 def _subclass_has(owner, member):
     """Whether a subclass of the class `owner` (of the checked source or a
     module it imports), defined in the checked source or in a module of the
@@ -2117,12 +2120,25 @@ def _subclass_has(owner, member):
     defining = [m for m in modules if any(
         isinstance(n, ast.ClassDef) and n.name == owner
         for n in _top_statements(_module_tree(m).body))]
-    trees = [_tree] + [_module_tree(m) for d in defining for m in _package_files(d)]
-    trees = [t for t in trees if t is not None]
+    siblings = list(dict.fromkeys(m for d in defining for m in _package_files(d)))
+
+    def text_of(module):
+        # Read, not parsed: a module not naming the base is skipped (a
+        # package of hundreds of modules, `test`, is read quickly).
+        if module not in _texts:
+            path = _find_source(module)
+            try:
+                with tokenize.open(path) as f:
+                    _texts[module] = f.read()
+            except (OSError, SyntaxError, ValueError, UnicodeDecodeError, TypeError):
+                _texts[module] = ""
+        return _texts[module]
+
     names, pending = {owner}, [owner]
     while pending and len(names) < 64:
         base_name = pending.pop()
-        for tree in trees:
+        trees = [_tree] + [_module_tree(m) for m in siblings if base_name in text_of(m)]
+        for tree in (t for t in trees if t is not None):
             for node in _top_statements(tree.body):
                 if not isinstance(node, ast.ClassDef) or node.name in names:
                     continue
