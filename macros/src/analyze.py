@@ -2012,7 +2012,9 @@ _NONE_OPERANDS = {
     "attribute": ((ast.Attribute,), lambda node: node.value),
     "subscript": ((ast.Subscript,), lambda node: node.value),
     "call": ((ast.Call,), lambda node: node.func),
-    "value": ((ast.expr,), lambda node: node),
+    # An argument by keyword: ty places it at the keyword (`version=x`).
+    "value": ((ast.expr, ast.keyword),
+              lambda node: node.value if isinstance(node, ast.keyword) else node),
     "left": ((ast.BinOp, ast.Compare, ast.AugAssign),
              lambda node: node.target if isinstance(node, ast.AugAssign) else node.left),
     "right": ((ast.BinOp, ast.Compare, ast.AugAssign), lambda node: (

@@ -489,6 +489,30 @@ fn split_top(text: &str, separator: char) -> Vec<&str> {
     parts
 }
 
+/// The builtin type of a literal type as ty writes it: `str` for
+/// `Literal["1.0"]` or `LiteralString`, `int` for `Literal[3]`, `bytes`,
+/// `bool`; None for another type (or a literal of several values).
+fn literal_base(ty: &str) -> Option<&'static str> {
+    if ty == "LiteralString" {
+        return Some("str");
+    }
+    let value = ty.strip_prefix("Literal[")?.strip_suffix(']')?;
+    if split_top(value, ',').len() != 1 {
+        return None;
+    }
+    if value.starts_with('"') || value.starts_with('\'') {
+        Some("str")
+    } else if value.starts_with("b\"") || value.starts_with("b'") {
+        Some("bytes")
+    } else if value == "True" || value == "False" {
+        Some("bool")
+    } else if value.parse::<i128>().is_ok() {
+        Some("int")
+    } else {
+        None
+    }
+}
+
 /// The checker's claim that a value may be None where None does not do,
 /// as `(part, member)` for [`python::Owner::NoneValue`]: which part of the
 /// node at the claim's position is the value (`attribute` and the member
@@ -572,8 +596,10 @@ fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
             let (expected, found) = mismatch(diagnostic)?;
             let passing = or_none(found)?;
             let expected = union_members(expected);
-            (!expected.contains(&"None") && expected.contains(&passing.as_str()))
-                .then_some(("value", String::new()))
+            (!expected.contains(&"None")
+                && (expected.contains(&passing.as_str())
+                    || literal_base(&passing).is_some_and(|base| expected.contains(&base))))
+            .then_some(("value", String::new()))
         }
     }
 }
@@ -1028,6 +1054,10 @@ mod tests {
             "    calls[n - 1] = print",
             "    calls[n - 1]()",
             "    home = os.environ.get('HOME') + '/bin'",
+            "    version = None",
+            "    if n:",
+            "        version = os.environ.get('V', '1')",
+            "    open(file=version)",
             "    wrong = os.environ.get('HOME') + 1",
             "    return header.strip(), re.match('a', text).group(0), cell",
             "class Point:",
@@ -1058,30 +1088,31 @@ mod tests {
                 at(9, "not-subscriptable"),
                 at(15, "not-callable"),
                 at(16, "unsupported-operator"),
-                at(17, "unsupported-operator"),
-                at(18, "missing-union-attribute"),
-                at(18, "missing-union-attribute"),
-                at(25, "not-iterable"),
-                at(27, "missing-union-attribute"),
-                at(28, "not-subscriptable"),
-                at(29, "unsupported-operator"),
-                at(30, "unsupported-operator"),
-                at(31, "unsupported-operator"),
+                at(20, "invalid-argument-type"),
+                at(21, "unsupported-operator"),
+                at(22, "missing-union-attribute"),
+                at(22, "missing-union-attribute"),
+                at(29, "not-iterable"),
+                at(31, "missing-union-attribute"),
+                at(32, "not-subscriptable"),
                 at(33, "unsupported-operator"),
+                at(34, "unsupported-operator"),
+                at(35, "unsupported-operator"),
+                at(37, "unsupported-operator"),
             ],
             "what ty says of the text"
         );
         assert_eq!(
             kept,
             [
-                at(17, "unsupported-operator"),
-                at(25, "not-iterable"),
-                at(27, "missing-union-attribute"),
-                at(28, "not-subscriptable"),
-                at(29, "unsupported-operator"),
-                at(30, "unsupported-operator"),
-                at(31, "unsupported-operator"),
+                at(21, "unsupported-operator"),
+                at(29, "not-iterable"),
+                at(31, "missing-union-attribute"),
+                at(32, "not-subscriptable"),
                 at(33, "unsupported-operator"),
+                at(34, "unsupported-operator"),
+                at(35, "unsupported-operator"),
+                at(37, "unsupported-operator"),
             ]
         );
     }
@@ -1114,6 +1145,97 @@ mod tests {
         let missing = |line| (line, "missing-attribute".to_owned());
         assert_eq!(all, [4, 5, 7].map(missing), "what ty says of the text");
         assert_eq!(kept, [5, 7].map(missing));
+    }
+
+    /// Which messages say None is what fails.
+    #[test]
+    fn none_claims_read_from_messages() {
+        let claim = |rule: &str, message: &str| {
+            super::none_claim(&super::Diagnostic {
+                start: crate::python::Pos { line: 1, col: 0 },
+                rule: rule.to_owned(),
+                message: message.to_owned(),
+            })
+        };
+        let part = |part: &'static str| Some((part, String::new()));
+        assert_eq!(
+            claim(
+                "missing-union-attribute",
+                "Attribute `upper` is not defined on `None` in union `str | None`"
+            ),
+            Some(("attribute", "upper".to_owned()))
+        );
+        // Not None's doing alone: `int` lacks it too.
+        assert_eq!(
+            claim(
+                "missing-union-attribute",
+                "Attribute `upper` is not defined on `int`, `None` in union `int | str | None`"
+            ),
+            None
+        );
+        assert_eq!(
+            claim(
+                "invalid-argument-type",
+                "Argument to bound method `_ActionsContainer.add_argument` is incorrect: Expected `str`, found `None | Literal[\"1.14.0\"]`"
+            ),
+            part("value")
+        );
+        assert_eq!(
+            claim(
+                "invalid-argument-type",
+                "Argument to function `f` is incorrect: Expected `int | None`, found `str | None`"
+            ),
+            None
+        );
+        assert_eq!(
+            claim(
+                "invalid-argument-type",
+                "Argument to function `len` is incorrect: Expected `Sized`, found `str | None`"
+            ),
+            None
+        );
+        assert_eq!(
+            claim(
+                "not-iterable",
+                "Object of type `list[int] | None` may not be iterable"
+            ),
+            part("value")
+        );
+        assert_eq!(
+            claim(
+                "not-iterable",
+                "Object of type `list[int] | int | None` may not be iterable"
+            ),
+            None
+        );
+        assert_eq!(
+            claim(
+                "invalid-context-manager",
+                "Object of type `IO[Unknown] | None` cannot be used with `async with` because it does not implement `__aenter__` and `__aexit__`"
+            ),
+            None
+        );
+        assert_eq!(
+            claim(
+                "unsupported-operator",
+                "Operator `+=` is not supported between objects of type `str` and `str | None`"
+            ),
+            Some(("right", "+=\u{1f}str\u{1f}str".to_owned()))
+        );
+        assert_eq!(
+            claim(
+                "unsupported-operator",
+                "Operator `+` is not supported between objects of type `int | None` and `str | None`"
+            ),
+            None
+        );
+        assert_eq!(
+            claim(
+                "not-callable",
+                "Object of type `Iterator[int] | None` is not callable"
+            ),
+            None
+        );
     }
 
     /// A mismatch only where the expected type is gradual (`Unknown |
