@@ -1974,6 +1974,10 @@ def _declared(expression, none, seen=None):
         return False
     if isinstance(expression, ast.Call):
         called = expression.func
+        if none and isinstance(called, ast.Attribute) and _declared(called.value, True, seen):
+            # A method of a value whose declared type admits None in it
+            # (`d.items()` of a `dict[str, int | None]`).
+            return True
         name = called.id if isinstance(called, ast.Name) else (
             called.attr if isinstance(called, ast.Attribute) else None)
         for node in ast.walk(_tree):
