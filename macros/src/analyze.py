@@ -1856,15 +1856,16 @@ def _binds(target, name):
                for n in ast.walk(target))
 
 
-def _bindings(scope, name):
+def _bindings(scope, name, through=False):
     """How `scope` (a function or the module) binds `name`: `("annotation",
     node)` for a parameter or variable annotated so (`None` for an
     unannotated parameter), `("value", node)` for one assigned the value of
     the expression `node` (or its items: an unpacking, a `for` or `with`
     target), `("other", None)` for an import, a `def`, a `class` or an
-    `except` name; `("global", None)` where the scope declares it global or
-    nonlocal; `("augmented", node)` for `name += node`. Empty when `scope`
-    does not bind it."""
+    `except` name; `("global", None)` or `("nonlocal", None)` where the
+    scope declares it so (`through`: its bindings there instead, which
+    are another scope's); `("augmented", node)` for `name += node`. Empty
+    when `scope` does not bind it."""
     found = []
     if isinstance(scope, _FUNCTIONS):
         args = scope.args
@@ -1876,8 +1877,10 @@ def _bindings(scope, name):
     else:
         body = scope.body
     for node in _frame_nodes(body):
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+        if isinstance(node, ast.Global) and name in node.names and not through:
             return [("global", None)]
+        if isinstance(node, ast.Nonlocal) and name in node.names and not through:
+            return [("nonlocal", None)]
         if isinstance(node, ast.Assign) and any(_binds(t, name) for t in node.targets):
             found.append(("value", node.value))
         elif isinstance(node, ast.AnnAssign) and _binds(node.target, name):
@@ -1898,6 +1901,20 @@ def _bindings(scope, name):
             found.append(("other", None))
         elif isinstance(node, ast.ExceptHandler) and node.name == name:
             found.append(("other", None))
+    return found
+
+
+def _scope_bindings(scope, name):
+    """`_bindings(scope, name)`, with those of the functions that bind the
+    name in `scope` from inside (`global name` in a function, for the
+    module; `nonlocal name` in a nested one, for a function)."""
+    found = _bindings(scope, name)
+    if found in ([("global", None)], [("nonlocal", None)]):
+        return found
+    marker = ("global", None) if scope is _tree else ("nonlocal", None)
+    for node in ast.walk(scope):
+        if node is not scope and isinstance(node, _FUNCTIONS) and _bindings(node, name) == [marker]:
+            found += _bindings(node, name, through=True)
     return found
 
 
@@ -1950,9 +1967,11 @@ def _declared(expression, none, seen=None):
     seen.add(id(expression))
     if isinstance(expression, ast.Name):
         for scope in _scope_chain(expression):
-            found = _bindings(scope, expression.id)
+            found = _scope_bindings(scope, expression.id)
+            if found == [("nonlocal", None)]:
+                continue
             if found == [("global", None)]:
-                found = _bindings(_tree, expression.id)
+                found = _scope_bindings(_tree, expression.id)
             assigned = [(kind, node) for kind, node in found if kind != "augmented"]
             if assigned and all(kind == "value" and isinstance(node, ast.Constant)
                                 and node.value is None for kind, node in assigned):

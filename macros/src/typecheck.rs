@@ -1079,6 +1079,18 @@ mod tests {
             "    never = None",
             "    never += 1",
             "    return 0",
+            "_cache = None",
+            "def load() -> int:",
+            "    global _cache",
+            "    _cache = len('abc')",
+            "    return 0",
+            "def lazy(n: int) -> int:",
+            "    later = None",
+            "    def fill():",
+            "        nonlocal later",
+            "        later = n",
+            "    fill()",
+            "    return _cache.bit_length() + later.bit_length()",
         ]
         .map(|line| format!("{line}\n"))
         .concat();
@@ -1104,6 +1116,8 @@ mod tests {
                 at(37, "unsupported-operator"),
                 at(38, "unsupported-operator"),
                 at(40, "unsupported-operator"),
+                at(53, "missing-union-attribute"),
+                at(53, "missing-union-attribute"),
             ],
             "what ty says of the text"
         );
