@@ -1973,9 +1973,11 @@ def _declared(expression, none, seen=None):
             if found == [("global", None)]:
                 found = _scope_bindings(_tree, expression.id)
             assigned = [(kind, node) for kind, node in found if kind != "augmented"]
-            if assigned and all(kind == "value" and isinstance(node, ast.Constant)
-                                and node.value is None for kind, node in assigned):
-                # Never anything but None: no library's doing.
+            if scope is not _tree and assigned and all(
+                    kind == "value" and isinstance(node, ast.Constant) and node.value is None
+                    for kind, node in assigned):
+                # A local never anything but None: no library's doing. (A
+                # module's global may be set from outside, `mod.hook = f`.)
                 return none
             if found:
                 return any(

@@ -1091,6 +1091,9 @@ mod tests {
             "        later = n",
             "    fill()",
             "    return _cache.bit_length() + later.bit_length()",
+            "hook = None",
+            "def run() -> None:",
+            "    hook()",
         ]
         .map(|line| format!("{line}\n"))
         .concat();
@@ -1118,6 +1121,7 @@ mod tests {
                 at(40, "unsupported-operator"),
                 at(53, "missing-union-attribute"),
                 at(53, "missing-union-attribute"),
+                at(56, "not-callable"),
             ],
             "what ty says of the text"
         );
