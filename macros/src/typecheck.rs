@@ -550,6 +550,19 @@ fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
         {
             claim("subscript")
         }
+        // `self._interp.line = 1` on a `None | Unknown`: only None can
+        // refuse it.
+        "invalid-assignment" if message.contains("` is not assignable to attribute `") => {
+            let (_, rest) = message.split_once("` is not assignable to attribute `")?;
+            let (member, owner) = rest.split_once("` on type `")?;
+            let owner = owner.strip_suffix('`')?;
+            let members = union_members(owner);
+            (members.contains(&"None")
+                && members
+                    .iter()
+                    .all(|m| matches!(*m, "None" | "Unknown" | "Any")))
+            .then(|| ("attribute", member.to_owned()))
+        }
         "not-callable" if message == "Object of type `None` is not callable" => claim("call"),
         "not-iterable" => {
             let ty = message.strip_prefix("Object of type `")?;
@@ -598,6 +611,7 @@ fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
             let expected = union_members(expected);
             (!expected.contains(&"None")
                 && (expected.contains(&passing.as_str())
+                    || matches!(passing.as_str(), "Unknown" | "Any")
                     || literal_base(&passing).is_some_and(|base| expected.contains(&base))))
             .then_some(("value", String::new()))
         }
@@ -1094,6 +1108,11 @@ mod tests {
             "hook = None",
             "def run() -> None:",
             "    hook()",
+            "class Lexer:",
+            "    def __init__(self) -> None:",
+            "        self.interp = None",
+            "    def seek(self, line: int) -> None:",
+            "        self.interp.line = line",
         ]
         .map(|line| format!("{line}\n"))
         .concat();
@@ -1122,6 +1141,7 @@ mod tests {
                 at(53, "missing-union-attribute"),
                 at(53, "missing-union-attribute"),
                 at(56, "not-callable"),
+                at(61, "invalid-assignment"),
             ],
             "what ty says of the text"
         );
@@ -1208,6 +1228,28 @@ mod tests {
             claim(
                 "invalid-argument-type",
                 "Argument to function `f` is incorrect: Expected `int | None`, found `str | None`"
+            ),
+            None
+        );
+        // What is not None is not known: it may be anything.
+        assert_eq!(
+            claim(
+                "invalid-argument-type",
+                "Argument to function `len` is incorrect: Expected `Sized`, found `Unknown | None`"
+            ),
+            part("value")
+        );
+        assert_eq!(
+            claim(
+                "invalid-assignment",
+                "Object of type `int` is not assignable to attribute `line` on type `None | Unknown`"
+            ),
+            Some(("attribute", "line".to_owned()))
+        );
+        assert_eq!(
+            claim(
+                "invalid-assignment",
+                "Object of type `int` is not assignable to attribute `x` on type `None | ParserRuleContext | Unknown`"
             ),
             None
         );
