@@ -564,6 +564,12 @@ fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
             .then(|| ("attribute", member.to_owned()))
         }
         "not-callable" if message == "Object of type `None` is not callable" => claim("call"),
+        "missing-attribute" => {
+            let member = message
+                .strip_prefix("Object of type `None` has no attribute `")?
+                .strip_suffix('`')?;
+            Some(("attribute", member.to_owned()))
+        }
         "not-iterable" => {
             let ty = message.strip_prefix("Object of type `")?;
             if ty == "None` is not iterable" {
@@ -708,6 +714,10 @@ pub fn member_claim(diagnostic: &Diagnostic) -> Option<(python::Owner, String, S
             return None;
         };
         let (name, member) = rest.split_once(between)?;
+        if kind == Owner::Instance && name == "None" {
+            // `None` has no members to read: a claim of `none_claim`'s.
+            return None;
+        }
         // A generic class's arguments (`list[int]`) are not its name.
         let name = name.split('[').next().unwrap_or_default();
         (kind, name, member.strip_suffix('`')?)
@@ -1113,6 +1123,10 @@ mod tests {
             "        self.interp = None",
             "    def seek(self, line: int) -> None:",
             "        self.interp.line = line",
+            "def local() -> None:",
+            "    nothing = None",
+            "    nothing.strip()",
+            "    hook.strip()",
         ]
         .map(|line| format!("{line}\n"))
         .concat();
@@ -1142,6 +1156,8 @@ mod tests {
                 at(53, "missing-union-attribute"),
                 at(56, "not-callable"),
                 at(61, "invalid-assignment"),
+                at(64, "missing-attribute"),
+                at(65, "missing-attribute"),
             ],
             "what ty says of the text"
         );
@@ -1157,6 +1173,7 @@ mod tests {
                 at(37, "unsupported-operator"),
                 at(38, "unsupported-operator"),
                 at(40, "unsupported-operator"),
+                at(64, "missing-attribute"),
             ]
         );
     }
@@ -1301,6 +1318,13 @@ mod tests {
                 "Object of type `Iterator[int] | None` is not callable"
             ),
             None
+        );
+        assert_eq!(
+            claim(
+                "missing-attribute",
+                "Object of type `None` has no attribute `intervals`"
+            ),
+            Some(("attribute", "intervals".to_owned()))
         );
     }
 
