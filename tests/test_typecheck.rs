@@ -68,6 +68,15 @@ py_fn! {
         return sep.join(name[0].upper() for name in names)
     }
 
+    /// A `None` only `re.match`'s type allows: not a type error (pyfn
+    /// reports the `None`s the signature or the Python declares); when it
+    /// is None after all, the call is a `pyfn::Error`.
+    #[py(typecheck)]
+    fn first_word(text: &str) -> String {
+        import re
+        return re.match(r"[a-z]+", text).group(0)
+    }
+
     /// Turned off for this one: the Rust side converts the `int`.
     #[py(typecheck = false)]
     fn loose(n: i64) -> f64 {
@@ -106,6 +115,13 @@ py_module! {
         pub def circle;
         pub def label;
     }
+}
+
+#[test]
+fn a_library_none_is_left_to_the_run_time() {
+    assert_eq!(first_word("abc def").expect("matches"), "abc");
+    let error = first_word("123").expect_err("no match: None has no group");
+    assert_eq!(error.exception_type(), Some("AttributeError"), "{error}");
 }
 
 #[test]
