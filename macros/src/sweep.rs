@@ -118,6 +118,21 @@ fn rust_name(name: &str) -> String {
 /// (keyword-only) or `kwargs` (`**kwargs`).
 type Collected = (String, String, Vec<(String, String)>, String, bool);
 
+/// What [`FUNCTIONS`] collects: how many stdlib files it read, and the
+/// self-contained functions.
+fn collected() -> (usize, Vec<Collected>) {
+    crate::python::with_python(|py| {
+        let scope = PyDict::new(py);
+        py.run(FUNCTIONS, Some(&scope), Some(&scope))
+            .expect("collects the stdlib's functions");
+        let get = |key: &str| scope.get_item(key).expect("readable").expect(key);
+        (
+            get("files").extract().expect("a count"),
+            get("functions").extract().expect("functions"),
+        )
+    })
+}
+
 /// A collected function as a `py_fn!` input: `attrs`, then `fn name(…) ->
 /// Py<PyAny>` with the function's own parameters, of their own kinds
 /// (`*args` a `#[py(args)] Vec<Py<PyAny>>`, a keyword-only one
@@ -189,16 +204,7 @@ const RIGHTLY_REFUSED: &[(&str, &str, &str)] = &[
 #[test]
 fn stdlib_functions_through_py_fn_give_no_diagnostic() {
     let _serial = serial();
-    let (files, functions): (usize, Vec<Collected>) = crate::python::with_python(|py| {
-        let scope = PyDict::new(py);
-        py.run(FUNCTIONS, Some(&scope), Some(&scope))
-            .expect("collects the stdlib's functions");
-        let get = |key: &str| scope.get_item(key).expect("readable").expect(key);
-        (
-            get("files").extract().expect("a count"),
-            get("functions").extract().expect("functions"),
-        )
-    });
+    let (files, functions) = collected();
     assert!(files > 500, "only {files} stdlib files");
     let (mut checked, mut asynchronous, mut unnameable, mut refused) = (0, 0, 0, 0);
     let mut flagged = Vec::new();
@@ -314,17 +320,7 @@ fn stdlib_functions_type_check_clean() {
         .and_then(|text| text.parse().ok())
         .filter(|&stride| stride > 0)
         .unwrap_or(25);
-    let functions: Vec<Collected> = crate::python::with_python(|py| {
-        let scope = PyDict::new(py);
-        py.run(FUNCTIONS, Some(&scope), Some(&scope))
-            .expect("collects the stdlib's functions");
-        scope
-            .get_item("functions")
-            .expect("readable")
-            .expect("functions")
-            .extract()
-            .expect("functions")
-    });
+    let (_, functions) = collected();
     let candidates = functions.iter().filter(|(_, name, params, _, is_async)| {
         !is_async
             && !RUST_UNNAMEABLE.contains(&name.as_str())
@@ -415,17 +411,7 @@ fn declared_nones_in_stdlib_functions_are_reported() {
         return;
     }
     let _serial = serial();
-    let functions: Vec<Collected> = crate::python::with_python(|py| {
-        let scope = PyDict::new(py);
-        py.run(FUNCTIONS, Some(&scope), Some(&scope))
-            .expect("collects the stdlib's functions");
-        scope
-            .get_item("functions")
-            .expect("readable")
-            .expect("functions")
-            .extract()
-            .expect("functions")
-    });
+    let (_, functions) = collected();
     // The function as ty reads it, its first positional parameter `first`.
     let text = |name: &str, params: &[(String, String)], body: &str, first: &str| {
         let mut positional = true;

@@ -1034,9 +1034,11 @@ mod tests {
     /// `(line, rule)` of each of ty's findings.
     type Lines = Vec<(usize, String)>;
 
-    /// ty on a text: `(line, rule)` of what it finds, and of what is left
-    /// to report.
-    fn found_and_kept(text: &str) -> (Lines, Lines) {
+    /// ty on the text of `lines`: `(line, rule)` of what it finds, and of
+    /// what is left to report.
+    fn found_and_kept(lines: &[&str]) -> (Lines, Lines) {
+        let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+        let text = text.as_str();
         let found = super::check(text).expect("ty runs");
         let lines = |found: &[super::Diagnostic]| {
             found
@@ -1127,9 +1129,7 @@ mod tests {
             "    nothing = None",
             "    nothing.strip()",
             "    hook.strip()",
-        ]
-        .map(|line| format!("{line}\n"))
-        .concat();
+        ];
         let (all, kept) = found_and_kept(&text);
         let at = |line: usize, rule: &str| (line, rule.to_owned());
         assert_eq!(
@@ -1199,9 +1199,7 @@ mod tests {
             "    compiler.initialise()",
             "def declared(compiler: ccompiler.CCompiler):",
             "    compiler.initialize()",
-        ]
-        .map(|line| format!("{line}\n"))
-        .concat();
+        ];
         let (all, kept) = found_and_kept(&text);
         let missing = |line| (line, "missing-attribute".to_owned());
         assert_eq!(all, [4, 5, 7].map(missing), "what ty says of the text");
@@ -1211,13 +1209,7 @@ mod tests {
     /// Which messages say None is what fails.
     #[test]
     fn none_claims_read_from_messages() {
-        let claim = |rule: &str, message: &str| {
-            super::none_claim(&super::Diagnostic {
-                start: crate::python::Pos { line: 1, col: 0 },
-                rule: rule.to_owned(),
-                message: message.to_owned(),
-            })
-        };
+        let claim = |rule: &str, message: &str| super::none_claim(&error(rule, message));
         let part = |part: &'static str| Some((part, String::new()));
         assert_eq!(
             claim(
@@ -1332,12 +1324,7 @@ mod tests {
     /// str`) is none; other mismatches stay.
     #[test]
     fn gradual_types_accept_anything() {
-        let claim = |rule: &str, message: &str| super::Diagnostic {
-            start: crate::python::Pos { line: 1, col: 0 },
-            rule: rule.to_owned(),
-            message: message.to_owned(),
-        };
-        let dropped = |rule: &str, message: &str| super::superseded(&claim(rule, message));
+        let dropped = |rule: &str, message: &str| super::superseded(&error(rule, message));
         // tkinter.ttk's `_list_from_statespec`, as ty 1.0 words it.
         assert!(dropped(
             "invalid-argument-type",
@@ -1468,8 +1455,13 @@ mod tests {
         assert!(!super::superseded(&public));
     }
 
+    /// ty's error `rule` saying `message`, at 1:1.
+    fn error(rule: &str, message: &str) -> super::Diagnostic {
+        parse_line(&format!("1:1: error[{rule}] {message}")).expect("an error")
+    }
+
     fn claim(message: &str) -> super::Diagnostic {
-        parse_line(&format!("1:1: error[missing-attribute] {message}")).expect("an error")
+        error("missing-attribute", message)
     }
 
     #[test]
