@@ -1904,17 +1904,25 @@ def _bindings(scope, name, through=False):
     return found
 
 
+_scoped = {}
+
+
 def _scope_bindings(scope, name):
     """`_bindings(scope, name)`, with those of the functions that bind the
     name in `scope` from inside (`global name` in a function, for the
-    module; `nonlocal name` in a nested one, for a function)."""
+    module; `nonlocal name` in a nested one, for a function). Once per
+    scope and name."""
+    key = (id(scope), name)
+    if key in _scoped:
+        return _scoped[key]
     found = _bindings(scope, name)
-    if found in ([("global", None)], [("nonlocal", None)]):
-        return found
-    marker = ("global", None) if scope is _tree else ("nonlocal", None)
-    for node in ast.walk(scope):
-        if node is not scope and isinstance(node, _FUNCTIONS) and _bindings(node, name) == [marker]:
-            found += _bindings(node, name, through=True)
+    if found not in ([("global", None)], [("nonlocal", None)]):
+        marker = ("global", None) if scope is _tree else ("nonlocal", None)
+        for node in ast.walk(scope):
+            if (node is not scope and isinstance(node, _FUNCTIONS)
+                    and _bindings(node, name) == [marker]):
+                found += _bindings(node, name, through=True)
+    _scoped[key] = found
     return found
 
 
@@ -1938,7 +1946,7 @@ def _admits_none(annotation, depth=0):
             except (SyntaxError, ValueError):
                 pass
         if isinstance(node, ast.Name):
-            for kind, value in _bindings(_tree, node.id):
+            for kind, value in _scope_bindings(_tree, node.id):
                 if kind == "value" and _admits_none(value, depth + 1):
                     return True
     return False
@@ -1971,6 +1979,7 @@ def _declared(expression, none, seen=None):
             if found == [("nonlocal", None)]:
                 continue
             if found == [("global", None)]:
+                scope = _tree
                 found = _scope_bindings(_tree, expression.id)
             assigned = [(kind, node) for kind, node in found if kind != "augmented"]
             if scope is not _tree and assigned and all(
