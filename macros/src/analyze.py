@@ -2078,9 +2078,12 @@ def _none_undeclared(kind, member, line, col):
         nodes = nodes[:1]
     if not nodes:
         return None
-    if kind in ("left", "right") and member and not _operation_passes(*member.split("\x1f")):
-        # The union's other member fails too: not the None's doing.
-        return None
+    if kind in ("left", "right") and member:
+        operator_text, left, right = member.split("\x1f")
+        if not all(_operation_passes(operator_text, a, b)
+                   for a in left.split("\x1e") for b in right.split("\x1e")):
+            # Another member of the union fails too: not the None's doing.
+            return None
     return not any(_declared(operand(node), True) for node in nodes)
 
 
@@ -2109,6 +2112,9 @@ def _operation_passes(operator_text, left, right):
               "|": op.or_, "^": op.xor, "<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge,
               "==": op.eq, "!=": op.ne, "in": lambda a, b: a in b,
               "not in": lambda a, b: a not in b}
+    if "Unknown" in (left, right) or "Any" in (left, right):
+        # Not known: may be any type, one the operator takes.
+        return operator_text in binary or operator_text[:-1] in binary
     function = binary.get(operator_text[:-1] if operator_text.endswith("=")
                           and operator_text[:-1] in binary and operator_text not in
                           ("<=", ">=", "==", "!=") else operator_text)

@@ -534,6 +534,16 @@ fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
             _ => None,
         }
     };
+    // `A | None | B`: A and B, the members other than None.
+    let besides_none = |ty: &str| -> Option<Vec<String>> {
+        let members = union_members(ty);
+        let rest: Vec<String> = members
+            .iter()
+            .filter(|member| **member != "None")
+            .map(|member| (*member).to_owned())
+            .collect();
+        (members.contains(&"None") && !rest.is_empty()).then_some(rest)
+    };
     let claim = |part: &'static str| Some((part, String::new()));
     match diagnostic.rule.as_str() {
         "missing-union-attribute" => {
@@ -598,28 +608,33 @@ fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
                 ("None", "None") => None,
                 ("None", _) => claim("left"),
                 (_, "None") => claim("right"),
-                // `str | None` and `str`: the member is the operation the
-                // rest of the union must pass (`analyze.py` tries it).
-                _ => match (or_none(left), or_none(right)) {
-                    (Some(rest), None) => {
-                        Some(("left", format!("{operator}\u{1f}{rest}\u{1f}{right}")))
-                    }
-                    (None, Some(rest)) => {
-                        Some(("right", format!("{operator}\u{1f}{left}\u{1f}{rest}")))
-                    }
+                // `str | None` and `str`: the member is the operation each
+                // other member of the union must pass (`analyze.py` tries
+                // it), and the other side.
+                _ => match (besides_none(left), besides_none(right)) {
+                    (Some(rest), None) => Some((
+                        "left",
+                        format!("{operator}\u{1f}{}\u{1f}{right}", rest.join("\u{1e}")),
+                    )),
+                    (None, Some(rest)) => Some((
+                        "right",
+                        format!("{operator}\u{1f}{left}\u{1f}{}", rest.join("\u{1e}")),
+                    )),
                     _ => None,
                 },
             }
         }
         _ => {
             let (expected, found) = mismatch(diagnostic)?;
-            let passing = or_none(found)?;
+            let rest = besides_none(found)?;
             let expected = union_members(expected);
-            (!expected.contains(&"None")
-                && (expected.contains(&passing.as_str())
-                    || matches!(passing.as_str(), "Unknown" | "Any")
-                    || literal_base(&passing).is_some_and(|base| expected.contains(&base))))
-            .then_some(("value", String::new()))
+            let passes = |member: &String| {
+                expected.contains(&member.as_str())
+                    || matches!(member.as_str(), "Unknown" | "Any")
+                    || literal_base(member).is_some_and(|base| expected.contains(&base))
+            };
+            (!expected.contains(&"None") && rest.iter().all(passes))
+                .then_some(("value", String::new()))
         }
     }
 }
@@ -1085,6 +1100,12 @@ mod tests {
             "        version = os.environ.get('V', '1')",
             "    open(file=version)",
             "    wrong = os.environ.get('HOME') + 1",
+            "    tok = None",
+            "    if n:",
+            "        tok = __import__('json').loads(text)",
+            "    if n > 1:",
+            "        tok = 'x'",
+            "    print(tok + '!')",
             "    return header.strip(), re.match('a', text).group(0), cell",
             "class Point:",
             "    label: str | None = None",
@@ -1141,23 +1162,24 @@ mod tests {
                 at(16, "unsupported-operator"),
                 at(20, "invalid-argument-type"),
                 at(21, "unsupported-operator"),
-                at(22, "missing-union-attribute"),
-                at(22, "missing-union-attribute"),
-                at(29, "unsupported-operator"),
-                at(30, "unsupported-operator"),
-                at(32, "not-iterable"),
-                at(34, "missing-union-attribute"),
-                at(35, "not-subscriptable"),
+                at(27, "unsupported-operator"),
+                at(28, "missing-union-attribute"),
+                at(28, "missing-union-attribute"),
+                at(35, "unsupported-operator"),
                 at(36, "unsupported-operator"),
-                at(37, "unsupported-operator"),
-                at(38, "unsupported-operator"),
-                at(40, "unsupported-operator"),
-                at(53, "missing-union-attribute"),
-                at(53, "missing-union-attribute"),
-                at(56, "not-callable"),
-                at(61, "invalid-assignment"),
-                at(64, "missing-attribute"),
-                at(65, "missing-attribute"),
+                at(38, "not-iterable"),
+                at(40, "missing-union-attribute"),
+                at(41, "not-subscriptable"),
+                at(42, "unsupported-operator"),
+                at(43, "unsupported-operator"),
+                at(44, "unsupported-operator"),
+                at(46, "unsupported-operator"),
+                at(59, "missing-union-attribute"),
+                at(59, "missing-union-attribute"),
+                at(62, "not-callable"),
+                at(67, "invalid-assignment"),
+                at(70, "missing-attribute"),
+                at(71, "missing-attribute"),
             ],
             "what ty says of the text"
         );
@@ -1165,15 +1187,15 @@ mod tests {
             kept,
             [
                 at(21, "unsupported-operator"),
-                at(29, "unsupported-operator"),
-                at(32, "not-iterable"),
-                at(34, "missing-union-attribute"),
-                at(35, "not-subscriptable"),
-                at(36, "unsupported-operator"),
-                at(37, "unsupported-operator"),
-                at(38, "unsupported-operator"),
-                at(40, "unsupported-operator"),
-                at(64, "missing-attribute"),
+                at(35, "unsupported-operator"),
+                at(38, "not-iterable"),
+                at(40, "missing-union-attribute"),
+                at(41, "not-subscriptable"),
+                at(42, "unsupported-operator"),
+                at(43, "unsupported-operator"),
+                at(44, "unsupported-operator"),
+                at(46, "unsupported-operator"),
+                at(70, "missing-attribute"),
             ]
         );
     }
@@ -1296,6 +1318,27 @@ mod tests {
                 "Operator `+=` is not supported between objects of type `str` and `str | None`"
             ),
             Some(("right", "+=\u{1f}str\u{1f}str".to_owned()))
+        );
+        assert_eq!(
+            claim(
+                "unsupported-operator",
+                "Operator `+` is not supported between objects of type `None | Unknown | str` and `str`"
+            ),
+            Some(("left", "+\u{1f}Unknown\u{1e}str\u{1f}str".to_owned()))
+        );
+        assert_eq!(
+            claim(
+                "invalid-argument-type",
+                "Argument to function `f` is incorrect: Expected `str`, found `None | Unknown | Literal[\"a\"]`"
+            ),
+            part("value")
+        );
+        assert_eq!(
+            claim(
+                "invalid-argument-type",
+                "Argument to function `f` is incorrect: Expected `str`, found `None | int | str`"
+            ),
+            None
         );
         assert_eq!(
             claim(
