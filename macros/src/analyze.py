@@ -1363,17 +1363,35 @@ def _class_signature(node, classes, depth=0):
 _parsed = {}
 
 
+_texts = {}
+
+
+def _module_text(dotted):
+    """Module `dotted`'s `.py` source, found and read without importing
+    it, or None."""
+    if dotted not in _texts:
+        path = _find_source(dotted)
+        text = None
+        if path is not None:
+            try:
+                with tokenize.open(path) as f:
+                    text = f.read()
+            except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+                text = None
+        _texts[dotted] = text
+    return _texts[dotted]
+
+
 def _module_tree(dotted):
     """The AST of module `dotted`'s `.py` source, found and read without
     importing it, or None."""
     if dotted not in _parsed:
-        path = _find_source(dotted)
+        text = _module_text(dotted)
         tree = None
-        if path is not None:
+        if text is not None:
             try:
-                with tokenize.open(path) as f:
-                    tree = ast.parse(f.read())
-            except (OSError, SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError):
                 tree = None
         _parsed[dotted] = tree
     return _parsed[dotted]
@@ -2112,17 +2130,17 @@ def _operation_passes(operator_text, left, right):
               "|": op.or_, "^": op.xor, "<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge,
               "==": op.eq, "!=": op.ne, "in": lambda a, b: a in b,
               "not in": lambda a, b: a not in b}
+    # `+=` is `+`; `<=` is itself.
+    augmented = operator_text.endswith("=") and operator_text not in ("<=", ">=", "==", "!=")
+    function = binary.get(operator_text[:-1] if augmented else operator_text)
+    if function is None:
+        return False
     if "Unknown" in (left, right) or "Any" in (left, right):
         # Not known: may be any type, one the operator takes.
-        return operator_text in binary or operator_text[:-1] in binary
-    function = binary.get(operator_text[:-1] if operator_text.endswith("=")
-                          and operator_text[:-1] in binary and operator_text not in
-                          ("<=", ">=", "==", "!=") else operator_text)
+        return True
     try:
         a, b = _sample(left), _sample(right)
     except (ValueError, SyntaxError):
-        return False
-    if function is None:
         return False
     try:
         function(a, b)
@@ -2149,9 +2167,6 @@ def _package_files(dotted):
             if n.endswith(".py") and n != "__init__.py" and n[:-3].isidentifier()]
 
 
-_texts = {}
-
-
 def _subclass_has(owner, member):
     """Whether a subclass of the class `owner` (of the checked source or a
     module it imports), defined in the checked source or in a module of the
@@ -2163,23 +2178,13 @@ def _subclass_has(owner, member):
         isinstance(n, ast.ClassDef) and n.name == owner
         for n in _top_statements(_module_tree(m).body))]
     siblings = list(dict.fromkeys(m for d in defining for m in _package_files(d)))
-
-    def text_of(module):
-        # Read, not parsed: a module not naming the base is skipped (a
-        # package of hundreds of modules, `test`, is read quickly).
-        if module not in _texts:
-            path = _find_source(module)
-            try:
-                with tokenize.open(path) as f:
-                    _texts[module] = f.read()
-            except (OSError, SyntaxError, ValueError, UnicodeDecodeError, TypeError):
-                _texts[module] = ""
-        return _texts[module]
-
     names, pending = {owner}, [owner]
     while pending and len(names) < 64:
         base_name = pending.pop()
-        trees = [_tree] + [_module_tree(m) for m in siblings if base_name in text_of(m)]
+        # Read, and parsed only when it names the base (a package of
+        # hundreds of modules, `test`, is read quickly).
+        trees = [_tree] + [_module_tree(m) for m in siblings
+                           if base_name in (_module_text(m) or "")]
         for tree in (t for t in trees if t is not None):
             for node in _top_statements(tree.body):
                 if not isinstance(node, ast.ClassDef) or node.name in names:

@@ -527,13 +527,6 @@ fn literal_base(ty: &str) -> Option<&'static str> {
 /// values of the types).
 fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
     let message = diagnostic.message.as_str();
-    // `T | None`: T.
-    let or_none = |ty: &str| -> Option<String> {
-        match union_members(ty).as_slice() {
-            [only, "None"] | ["None", only] => Some((*only).to_owned()),
-            _ => None,
-        }
-    };
     // `A | None | B`: A and B, the members other than None.
     let besides_none = |ty: &str| -> Option<Vec<String>> {
         let members = union_members(ty);
@@ -544,6 +537,8 @@ fn none_claim(diagnostic: &Diagnostic) -> Option<(&'static str, String)> {
             .collect();
         (members.contains(&"None") && !rest.is_empty()).then_some(rest)
     };
+    // `T | None`: T alone besides None.
+    let or_none = |ty: &str| besides_none(ty).filter(|rest| rest.len() == 1);
     let claim = |part: &'static str| Some((part, String::new()));
     match diagnostic.rule.as_str() {
         "missing-union-attribute" => {
